@@ -1,0 +1,5 @@
+import { api } from "../shared/api.js";
+import { json } from "../shared/http.js";
+
+/** GET /health: public liveness probe; touches no dependency. */
+export const handler = api(async () => json(200, { status: "ok" }));

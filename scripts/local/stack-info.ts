@@ -1,0 +1,14 @@
+/** The shape of `.local/stack.json` (CONTRACT section 2), shared by scripts and tests. */
+export interface StackInfo {
+  stage: string;
+  region: string;
+  apiUrl: string;
+  cognito: { endpoint: string; userPoolId: string; userPoolClientId: string; issuer: string };
+  dynamodb: { endpoint: string; tables: { data: string; legacyUsers: string } };
+  s3: { endpoint: string; bucket: string };
+  allowedEmailDomains: string[];
+  seed: {
+    admin: { email: string; password: string };
+    legacyUser: { email: string; password: string };
+  };
+}

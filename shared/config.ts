@@ -1,0 +1,58 @@
+/**
+ * The one place that reads `process.env`. Each value is read and checked the first time a module
+ * asks for it, then memoised: functions only need the variables they use, and a missing one fails
+ * that function loudly at its first use instead of quietly using `undefined`.
+ */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const cache = new Map<string, string | undefined>();
+
+function read(name: string): string | undefined {
+  if (!cache.has(name)) {
+    const value = process.env[name];
+    cache.set(name, value === undefined || value === "" ? undefined : value);
+  }
+  return cache.get(name);
+}
+
+function required(name: string): string {
+  const value = read(name);
+  if (value === undefined) throw new ConfigError(`Missing environment variable ${name}`);
+  return value;
+}
+
+function list(name: string): string[] {
+  return required(name)
+    .split(",")
+    .map((item) => item.trim().toLowerCase())
+    .filter((item) => item.length > 0);
+}
+
+export const config = {
+  /** AWS region the function runs in. */
+  region: () => read("AWS_REGION") ?? "us-east-1",
+  /** Deployment stage (`local`, `dev`, `prod`, …). */
+  stage: () => read("STAGE") ?? "local",
+  /** The DynamoDB table holding profiles, notes and file metadata. */
+  tableName: () => required("TABLE_NAME"),
+  /** The DynamoDB table of the legacy user store (UserMigration). */
+  legacyUsersTable: () => required("LEGACY_USERS_TABLE"),
+  /** The private bucket for user files. */
+  bucketName: () => required("BUCKET_NAME"),
+  /** Lower-case email domains allowed to sign up. */
+  allowedEmailDomains: () => list("ALLOWED_EMAIL_DOMAINS"),
+  /** The Cognito user pool whose tokens the API accepts. */
+  userPoolId: () => required("USER_POOL_ID"),
+  /** The app client whose access tokens the API accepts. */
+  userPoolClientId: () => required("USER_POOL_CLIENT_ID"),
+  /** Local stage only: the emulator's token issuer (in AWS it is derived from the pool id). */
+  jwtIssuer: () => read("JWT_ISSUER"),
+  /** Local stage only: DynamoDB Local's endpoint. */
+  dynamodbEndpoint: () => read("DYNAMODB_ENDPOINT"),
+  /** Local stage only: the S3 emulator's endpoint. */
+  s3Endpoint: () => read("S3_ENDPOINT"),
+  /** Log level: debug, info, warn or error. */
+  logLevel: () => read("LOG_LEVEL") ?? "info",
+};

@@ -1,0 +1,16 @@
+/**
+ * The local stack started by the vitest global setup (test/setup/local-stack.ts) on free ports,
+ * for integration tests. Same shape as `.local/stack.json`.
+ */
+import { inject } from "vitest";
+import type { StackInfo } from "../../scripts/local/stack-info.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: StackInfo;
+  }
+}
+
+export function stack(): StackInfo {
+  return inject("stack");
+}
