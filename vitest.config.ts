@@ -1,11 +1,28 @@
 import { defineConfig } from "vitest/config";
 
+// Two projects: `unit` runs pure tests in parallel; `integration` (files named *.int.test.ts) runs
+// against the local stack (DynamoDB Local, the S3 emulator, the Cognito emulator and
+// serverless-offline) that its global setup starts on free ports and stops afterwards.
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    globalSetup: ["test/setup/local-stack.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
-    pool: "forks",
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/**/*.int.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/**/*.int.test.ts"],
+          globalSetup: ["test/setup/local-stack.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });
