@@ -4,7 +4,7 @@
  * string values on `authorizer` itself. Nothing here reads a path, body, query or header.
  */
 import type { ApiEvent } from "./api.js";
-import { UnauthorizedError } from "./errors.js";
+import { ForbiddenError, UnauthorizedError } from "./errors.js";
 
 export interface User {
   sub: string;
@@ -13,6 +13,9 @@ export interface User {
   org?: string;
   plan?: string;
 }
+
+/** The Cognito group whose members may call the /admin routes. */
+export const ADMIN_GROUP = "admins";
 
 type Claims = Record<string, unknown>;
 
@@ -33,9 +36,11 @@ export function parseGroups(value: unknown): string[] {
 
 /** The verified caller; throws 401 when no authorizer vouched for a `sub`. */
 export function requireUser(event: ApiEvent): User {
-  const authorizer = (event.requestContext.authorizer ?? {}) as Claims;
+  const authorizer: Claims = event.requestContext.authorizer ?? {};
   const claims = (
-    authorizer["claims"] && typeof authorizer["claims"] === "object" ? authorizer["claims"] : authorizer
+    authorizer["claims"] && typeof authorizer["claims"] === "object"
+      ? authorizer["claims"]
+      : authorizer
   ) as Claims;
   const sub = str(claims["sub"]);
   if (!sub) throw new UnauthorizedError();
@@ -46,4 +51,14 @@ export function requireUser(event: ApiEvent): User {
     org: str(claims["org"]),
     plan: str(claims["plan"]),
   };
+}
+
+/**
+ * The verified caller, who must be in the `admins` group (403 otherwise). The admin authorizer
+ * already checks this; handlers repeat it so a wiring mistake cannot open an admin route.
+ */
+export function requireAdmin(event: ApiEvent): User {
+  const user = requireUser(event);
+  if (!user.groups.includes(ADMIN_GROUP)) throw new ForbiddenError();
+  return user;
 }

@@ -1,6 +1,7 @@
 /** The `/me` representation: verified identity plus the stored profile (CONTRACT section 4). */
 import type { User } from "./identity.js";
 import type { Profile } from "./profiles.js";
+import { bodyObject, line } from "./validation.js";
 
 export interface Me {
   sub: string;
@@ -32,3 +33,6 @@ export function toMe(user: User, profile: Profile | undefined): Me {
     },
   };
 }
+
+/** PATCH /me: the only field a user may write in their profile. */
+export const profileUpdate = bodyObject({ displayName: line(1, 100) });

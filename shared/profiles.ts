@@ -2,11 +2,12 @@
  * User profiles: created once by PostConfirmation, read by `/me`, PreAuthentication and
  * PreTokenGeneration, touched by PostAuthentication, and disabled/enabled by admins.
  */
-import { GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { dynamo } from "./aws.js";
 import { config } from "./config.js";
-import { PROFILE_SK, PROFILES_GSI_PK, userPk } from "./keys.js";
+import type { CursorKey } from "./cursor.js";
+import { PROFILE_SK, PROFILES_GSI_PK, PROFILES_INDEX, userPk } from "./keys.js";
 
 export type ProfileStatus = "active" | "disabled";
 
@@ -29,8 +30,9 @@ interface ProfileItem extends Profile {
 }
 
 function toProfile(item: Record<string, unknown>): Profile {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item as unknown as ProfileItem;
-  return rest;
+  const { sub, email, displayName, plan, status, createdAt, lastLoginAt, loginCount } =
+    item as unknown as ProfileItem;
+  return { sub, email, displayName, plan, status, createdAt, lastLoginAt, loginCount };
 }
 
 /** The caller's profile, or undefined before PostConfirmation created it. */
@@ -124,4 +126,83 @@ export async function setStatus(sub: string, status: ProfileStatus): Promise<boo
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
+}
+
+/** True for a Cognito `sub` (a UUID); anything else names no user, so it is a 404. */
+export function isSub(value: string | undefined): value is string {
+  return (
+    value !== undefined &&
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+  );
+}
+
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * True when `key` has exactly the shape of a LastEvaluatedKey of `listProfiles`: a profile's table
+ * key plus its `PROFILES` index key, consistent with each other. Cursor decoding calls this before
+ * the key reaches DynamoDB.
+ */
+export function isProfileCursorKey(key: CursorKey): boolean {
+  const { pk, sk, gsi1pk, gsi1sk, ...rest } = key;
+  if (Object.keys(rest).length > 0 || sk !== PROFILE_SK || gsi1pk !== PROFILES_GSI_PK) return false;
+  const sub = pk?.startsWith("USER#") ? pk.slice("USER#".length) : undefined;
+  if (!isSub(sub) || pk !== userPk(sub) || gsi1sk === undefined) return false;
+  const [createdAt, indexedSub, ...extra] = gsi1sk.split("#");
+  return extra.length === 0 && indexedSub === sub && isoInstant.test(createdAt ?? "");
+}
+
+export interface ProfilePage {
+  items: Profile[];
+  /** Where the next page starts; absent on the last page. */
+  lastKey?: CursorKey;
+}
+
+function toCursorKey(key: Record<string, unknown>): CursorKey {
+  return Object.fromEntries(
+    Object.entries(key).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
+}
+
+/** A page of every user's profile, newest first (admin use only), from the `PROFILES` index. */
+export async function listProfiles(limit: number, startKey?: CursorKey): Promise<ProfilePage> {
+  const { Items = [], LastEvaluatedKey } = await dynamo().send(
+    new QueryCommand({
+      TableName: config.tableName(),
+      IndexName: PROFILES_INDEX,
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": PROFILES_GSI_PK },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return {
+    items: Items.map(toProfile),
+    lastKey: LastEvaluatedKey ? toCursorKey(LastEvaluatedKey) : undefined,
+  };
+}
+
+/**
+ * The user's profile, created first if missing. Users who never pass PostConfirmation (migrated
+ * from the legacy store, or created by an admin) get theirs at their first sign-in; `email` then
+ * comes from the pool (set by UserMigration or an admin, both allowlist-checked), never from the
+ * user. Creation is `createProfileOnce`, so concurrent callers agree on one profile.
+ */
+export async function ensureProfile(
+  input: { sub: string; email: string },
+  now = new Date(),
+): Promise<Profile> {
+  const existing = await getProfile(input.sub);
+  if (existing) return existing;
+  await createProfileOnce(input, now);
+  const { Item } = await dynamo().send(
+    new GetCommand({
+      TableName: config.tableName(),
+      Key: { pk: userPk(input.sub), sk: PROFILE_SK },
+      ConsistentRead: true,
+    }),
+  );
+  if (!Item) throw new Error("The profile vanished right after it was created");
+  return toProfile(Item);
 }

@@ -29,7 +29,10 @@ export function parseBody<S extends v.GenericSchema>(event: ApiEvent, schema: S)
   if (contentType !== undefined && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) {
     throw new UnsupportedMediaTypeError();
   }
-  const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, "base64").toString("utf8") : event.body;
+  const raw =
+    event.isBase64Encoded && event.body
+      ? Buffer.from(event.body, "base64").toString("utf8")
+      : event.body;
   if (raw === null || raw.trim() === "") throw new BadRequestError("The request body is empty.");
   let data: unknown;
   try {
@@ -53,7 +56,10 @@ export const text = (min: number, max: number) =>
   v.pipe(
     v.string(),
     v.check((s) => s.isWellFormed(), "must be valid Unicode"),
-    v.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/u, "must not contain control characters"),
+    v.regex(
+      /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/u,
+      "must not contain control characters",
+    ),
     v.minLength(min, `must be at least ${min} characters`),
     v.maxLength(max, `must be at most ${max} characters`),
   );
@@ -69,3 +75,29 @@ export function parseLimit(event: ApiEvent, fallback = 20): number {
   }
   return Number(raw);
 }
+
+/**
+ * A request-body schema: a JSON object with exactly `entries`. Any other key — a server-owned field
+ * such as `version` or `pk`, or `__proto__` (which `JSON.parse` makes an own key) — is a 400 that
+ * names it, so mass assignment cannot happen.
+ */
+export const bodyObject = <E extends v.ObjectEntries>(entries: E) =>
+  v.strictObject(entries, (issue) => {
+    if (!issue.path) return "The request body must be a JSON object.";
+    return issue.expected === "never" ? "is not an allowed field" : "is required";
+  });
+
+/** Reads a query value that may be given at most once (a repeated one is ambiguous: 400). */
+export function queryValue(event: ApiEvent, name: string): string | undefined {
+  const many = event.multiValueQueryStringParameters?.[name];
+  if (many && many.length > 1) throw new BadRequestError(`${name}: give it at most once`);
+  return event.queryStringParameters?.[name];
+}
+
+/** A one-line `text` (a title, a name): no line breaks, and not only white space. */
+export const line = (min: number, max: number) =>
+  v.pipe(
+    text(min, max),
+    v.regex(/^[^\r\n]*$/, "must be a single line"),
+    v.check((s) => s.trim().length > 0, "must not be blank"),
+  );

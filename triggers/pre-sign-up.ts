@@ -1,9 +1,48 @@
-import type { PreSignUpTriggerHandler } from "aws-lambda";
+/**
+ * PreSignUp: only addresses of an allowed domain become users, and nothing is confirmed here.
+ *
+ * - `PreSignUp_SignUp` (self sign-up): the email must parse strictly (shared/email.ts) and its
+ *   domain must be exactly one of ALLOWED_EMAIL_DOMAINS. The user still confirms with the code
+ *   Cognito emails: `autoConfirmUser` and `autoVerifyEmail` stay false.
+ * - `PreSignUp_AdminCreateUser`: the same allowlist. An admin cannot create a user the allowlist
+ *   would refuse, so the `org` claim (the email's domain) always names an allowed domain. Cognito
+ *   sends the invitation with a temporary password; nothing is confirmed here either.
+ * - `PreSignUp_ExternalProvider`: refused. The template configures no federated identity provider;
+ *   whoever adds one must decide here how its users are admitted (the email is then the
+ *   provider's claim, not an address the user proved) instead of inheriting a default.
+ */
+import type { PreSignUpTriggerEvent } from "aws-lambda";
+import {
+  TriggerError,
+  triggerLogger,
+  unsupportedTriggerSource,
+  type Trigger,
+} from "../shared/cognito-trigger.js";
 import { config } from "../shared/config.js";
+import { allowedEmail } from "../shared/email.js";
 
-export const handler: PreSignUpTriggerHandler = async (event) => {
-  const email = event.request.userAttributes["email"] ?? "";
-  const domain = email.split("@")[1]?.toLowerCase() ?? "";
-  if (!config.allowedEmailDomains().includes(domain)) throw new Error("This email domain is not allowed.");
-  return event;
+export const handler: Trigger<PreSignUpTriggerEvent> = (event, context) => {
+  const log = triggerLogger(event, context);
+  event.response.autoConfirmUser = false;
+  event.response.autoVerifyEmail = false;
+  event.response.autoVerifyPhone = false;
+  switch (event.triggerSource) {
+    case "PreSignUp_SignUp":
+    case "PreSignUp_AdminCreateUser": {
+      const email = allowedEmail(
+        event.request.userAttributes["email"],
+        config.allowedEmailDomains(),
+      );
+      if (!email) {
+        log.info("sign-up refused: email not allowed");
+        throw new TriggerError("Sign-up is open only to email addresses of approved domains.");
+      }
+      return Promise.resolve(event);
+    }
+    case "PreSignUp_ExternalProvider":
+      log.warn("sign-up refused: external identity providers are not enabled");
+      throw new TriggerError("Sign-in with an external identity provider is not available.");
+    default:
+      return unsupportedTriggerSource(event);
+  }
 };

@@ -1,5 +1,16 @@
-import type { APIGatewayRequestAuthorizerHandler } from "aws-lambda";
+import { requestAuthorizer, type Verify } from "../../shared/authorizer.js";
+import { allow, apiResource, claimsContext } from "../../shared/policy.js";
+import { verifyAccessToken } from "../../shared/tokens.js";
 
-export const handler: APIGatewayRequestAuthorizerHandler = async () => {
-  throw new Error("Unauthorized");
-};
+/**
+ * Local stage only: stands in for API Gateway's Cognito user-pool authorizer, which
+ * serverless-offline ignores. It checks what that authorizer checks (signature, issuer, expiry,
+ * `token_use` access, scope, app client) and allows the whole API, so its result could be cached;
+ * handlers read the flat claims through `requireUser`.
+ */
+export const authorizer = (verify: Verify) =>
+  requestAuthorizer(verify, (claims, methodArn) =>
+    allow(claims.sub, apiResource(methodArn), claimsContext(claims)),
+  );
+
+export const handler = authorizer(verifyAccessToken);

@@ -14,3 +14,14 @@ declare module "vitest" {
 export function stack(): StackInfo {
   return inject("stack");
 }
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stackLogsDir: string;
+  }
+}
+
+/** The folder of the test stack's logs (api.log, cognito.log, mail.jsonl). */
+export function stackLogsDir(): string {
+  return inject("stackLogsDir");
+}

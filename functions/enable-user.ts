@@ -1,0 +1,13 @@
+import { api } from "../shared/api.js";
+import { NotFoundError } from "../shared/errors.js";
+import { json } from "../shared/http.js";
+import { requireAdmin } from "../shared/identity.js";
+import { isSub, setStatus } from "../shared/profiles.js";
+
+/** POST /admin/users/{sub}/enable: marks the user active; they may sign in again (admins only). */
+export const handler = api(async (event) => {
+  requireAdmin(event);
+  const sub = event.pathParameters?.["sub"];
+  if (!isSub(sub) || !(await setStatus(sub, "active"))) throw new NotFoundError("No such user.");
+  return json(204);
+});

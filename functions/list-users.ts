@@ -1,0 +1,24 @@
+import { api } from "../shared/api.js";
+import { decodeCursor, encodeCursor } from "../shared/cursor.js";
+import { json } from "../shared/http.js";
+import { requireAdmin } from "../shared/identity.js";
+import { isProfileCursorKey, listProfiles } from "../shared/profiles.js";
+import { parseLimit, queryValue } from "../shared/validation.js";
+
+/** GET /admin/users?limit=&cursor=: every user's profile summary, newest first (admins only). */
+export const handler = api(async (event) => {
+  const admin = requireAdmin(event);
+  const limit = parseLimit(event);
+  const start = decodeCursor(admin.sub, queryValue(event, "cursor"), isProfileCursorKey);
+  const page = await listProfiles(limit, start);
+  return json(200, {
+    items: page.items.map(({ sub, email, status, createdAt, lastLoginAt }) => ({
+      sub,
+      email,
+      status,
+      createdAt,
+      lastLoginAt,
+    })),
+    ...(page.lastKey && { nextCursor: encodeCursor(admin.sub, page.lastKey) }),
+  });
+});

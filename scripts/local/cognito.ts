@@ -1,0 +1,449 @@
+/**
+ * The Cognito user-pool emulator (cognito-local), composed through its programmatic API the way its
+ * own `createDefaultServer` does, with three small wrappers that close the gaps between it and
+ * Cognito (STACK.md):
+ *
+ * - PreAuthentication: cognito-local never calls it. `InitiateAuth` is wrapped to invoke it for a
+ *   known user before the emulator checks the password, as Cognito does.
+ * - PreTokenGeneration V2: cognito-local sends a V1 event and applies claims to the ID token only.
+ *   The token generator is wrapped: it sends a V2 event and applies the answer to both tokens.
+ * - UserMigration: Cognito gives a migrated user a `sub`; the emulator does not. The Lambda service
+ *   is wrapped to add one to the trigger's answer. `ForgotPassword` of an unknown user also runs
+ *   the `UserMigration_ForgotPassword` source, as in Cognito.
+ *
+ * Triggers are invoked on serverless-offline's Lambda endpoint, so the project's own trigger
+ * functions run exactly as they are bundled for AWS.
+ */
+import { createSign, randomUUID } from "node:crypto";
+import { appendFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { createRequire } from "node:module";
+import { pino } from "pino";
+
+const require = createRequire(import.meta.url);
+
+/* The emulator ships CommonJS without an exports map; these are its documented building blocks. */
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call,
+   @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return,
+   @typescript-eslint/no-unsafe-argument */
+const { createServer } = require("cognito-local/lib/server/server.js");
+const { Router } = require("cognito-local/lib/server/Router.js");
+const { DefaultConfig } = require("cognito-local/lib/server/config.js");
+const services = require("cognito-local/lib/services/index.js");
+const { CognitoServiceFactoryImpl } = require("cognito-local/lib/services/cognitoService.js");
+const { UserPoolServiceFactoryImpl } = require("cognito-local/lib/services/userPoolService.js");
+const { StormDBDataStoreFactory } = require("cognito-local/lib/services/dataStore/stormDb.js");
+const { CryptoService } = require("cognito-local/lib/services/crypto.js");
+const { otp } = require("cognito-local/lib/services/otp.js");
+const { JwtTokenGenerator } = require("cognito-local/lib/services/tokenGenerator.js");
+const {
+  MessageDeliveryService,
+} = require("cognito-local/lib/services/messageDelivery/messageDelivery.js");
+const errors = require("cognito-local/lib/errors.js");
+const privateKey: { pem: string } = require("cognito-local/lib/keys/cognitoLocal.private.json");
+const AWS = require("aws-sdk");
+
+/** Cognito's trigger names, as in a user pool's LambdaConfig. */
+export type TriggerName =
+  | "PreSignUp"
+  | "PostConfirmation"
+  | "PreAuthentication"
+  | "PostAuthentication"
+  | "PreTokenGeneration"
+  | "CustomMessage"
+  | "UserMigration";
+
+export interface CognitoOptions {
+  port: number;
+  dataDirectory: string;
+  lambdaEndpoint: string;
+  /** Trigger name -> serverless-offline function name. */
+  triggers: Partial<Record<TriggerName, string>>;
+  logFile: string;
+  /** Where delivered emails/SMS go, one JSON object per line (the local "mailbox"). */
+  mailFile: string;
+  region: string;
+  /** Told about each delivered message (npm start prints the code). */
+  onMessage?: (message: DeliveredMessage) => void;
+}
+
+export interface DeliveredMessage {
+  to: string;
+  subject?: string;
+  message?: string;
+  sms?: string;
+  code?: string;
+}
+
+type Json = Record<string, unknown>;
+interface Attribute {
+  Name: string;
+  Value?: string;
+}
+interface EmulatorUser {
+  Username: string;
+  Attributes: Attribute[];
+  [key: string]: unknown;
+}
+
+const record = (attributes: Attribute[]): Record<string, string> =>
+  Object.fromEntries(attributes.map((a) => [a.Name, a.Value ?? ""]));
+
+/** Invokes a trigger on the Lambda endpoint; a function error becomes Cognito's validation error. */
+async function invokeTrigger(
+  options: CognitoOptions,
+  name: TriggerName,
+  event: Json,
+): Promise<Json> {
+  const functionName = options.triggers[name];
+  if (!functionName) throw new Error(`${name} trigger not configured`);
+  const response = await fetch(
+    `${options.lambdaEndpoint}/2015-03-31/functions/${functionName}/invocations`,
+    { method: "POST", body: JSON.stringify(event) },
+  );
+  const payload = (await response.json().catch(() => ({}))) as Json;
+  if (response.headers.get("x-amz-function-error") || response.headers.get("x-amzn-errortype")) {
+    const message =
+      typeof payload["errorMessage"] === "string" ? payload["errorMessage"] : "failed";
+    throw new errors.UserLambdaValidationError(`${name} failed with error ${message}.`);
+  }
+  return payload;
+}
+
+function sign(payload: Json): string {
+  const header = Buffer.from(JSON.stringify({ alg: "RS256", typ: "JWT", kid: "CognitoLocal" }));
+  const body = Buffer.from(JSON.stringify(payload));
+  const input = `${header.toString("base64url")}.${body.toString("base64url")}`;
+  const signature = createSign("RSA-SHA256").update(input).sign(privateKey.pem);
+  return `${input}.${signature.toString("base64url")}`;
+}
+
+function decode(token: string): Json {
+  return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as Json;
+}
+
+interface ClaimsOverride {
+  claimsToAddOrOverride?: Record<string, unknown>;
+  claimsToSuppress?: string[];
+  scopesToAdd?: string[];
+  scopesToSuppress?: string[];
+}
+
+const RESERVED = new Set([
+  "acr",
+  "amr",
+  "aud",
+  "at_hash",
+  "auth_time",
+  "azp",
+  "cognito:username",
+  "exp",
+  "iat",
+  "identities",
+  "iss",
+  "jti",
+  "nbf",
+  "nonce",
+  "origin_jti",
+  "sub",
+  "token_use",
+  "client_id",
+  "scope",
+  "username",
+  "event_id",
+]);
+
+function applyOverride(token: string, override: ClaimsOverride | undefined, groups?: string[]) {
+  const payload = decode(token);
+  for (const [claim, value] of Object.entries(override?.claimsToAddOrOverride ?? {})) {
+    if (!RESERVED.has(claim)) payload[claim] = value;
+  }
+  for (const claim of override?.claimsToSuppress ?? []) {
+    if (!RESERVED.has(claim)) delete payload[claim];
+  }
+  if (
+    typeof payload["scope"] === "string" &&
+    (override?.scopesToAdd || override?.scopesToSuppress)
+  ) {
+    const scopes = new Set(payload["scope"].split(" "));
+    for (const scope of override.scopesToAdd ?? []) scopes.add(scope);
+    for (const scope of override.scopesToSuppress ?? []) scopes.delete(scope);
+    payload["scope"] = [...scopes].join(" ");
+  }
+  if (groups) payload["cognito:groups"] = groups;
+  return sign(payload);
+}
+
+/** Wraps the emulator's token generator: a V2 PreTokenGeneration event, applied to both tokens. */
+function v2TokenGenerator(
+  options: CognitoOptions,
+  inner: { generate: (...args: unknown[]) => Promise<Json> },
+) {
+  return {
+    async generate(
+      ctx: unknown,
+      user: EmulatorUser,
+      userGroups: string[],
+      client: { ClientId: string; UserPoolId: string },
+      clientMetadata: Record<string, string> | undefined,
+      source: string,
+    ) {
+      const tokens = await inner.generate(ctx, user, userGroups, client, clientMetadata, source);
+      if (!options.triggers.PreTokenGeneration) return tokens;
+      const event = {
+        version: "2",
+        triggerSource: `TokenGeneration_${source}`,
+        region: options.region,
+        userPoolId: client.UserPoolId,
+        userName: user.Username,
+        callerContext: { awsSdkVersion: "cognito-local", clientId: client.ClientId },
+        request: {
+          userAttributes: record(user.Attributes),
+          groupConfiguration: { groupsToOverride: userGroups, iamRolesToOverride: [] },
+          scopes: ["aws.cognito.signin.user.admin"],
+          ...(clientMetadata ? { clientMetadata } : {}),
+        },
+        response: { claimsAndScopeOverrideDetails: null },
+      };
+      const result = await invokeTrigger(options, "PreTokenGeneration", event);
+      const details = ((result["response"] as Json | undefined)?.[
+        "claimsAndScopeOverrideDetails"
+      ] ?? undefined) as
+        | {
+            idTokenGeneration?: ClaimsOverride;
+            accessTokenGeneration?: ClaimsOverride;
+            groupOverrideDetails?: { groupsToOverride?: string[] };
+          }
+        | undefined;
+      if (!details) return tokens;
+      const groups = details.groupOverrideDetails?.groupsToOverride;
+      return {
+        ...tokens,
+        AccessToken: applyOverride(
+          tokens["AccessToken"] as string,
+          details.accessTokenGeneration,
+          groups,
+        ),
+        IdToken: applyOverride(tokens["IdToken"] as string, details.idTokenGeneration, groups),
+      };
+    },
+  };
+}
+
+/** Adds the `sub` Cognito would assign to a user created by UserMigration. */
+function lambdaWithMigrationSub(inner: {
+  invoke: (...args: unknown[]) => Promise<Json>;
+  enabled: (name: string) => boolean;
+}) {
+  return {
+    enabled: (name: string) => inner.enabled(name),
+    async invoke(ctx: unknown, name: string, event: Json) {
+      const response = await inner.invoke(ctx, name, event);
+      if (name !== "UserMigration") return response;
+      const attributes = {
+        ...((response["userAttributes"] as Record<string, string> | undefined) ?? {}),
+      };
+      attributes["sub"] ??= randomUUID();
+      attributes["username"] ??= attributes["sub"];
+      return { ...response, userAttributes: attributes };
+    },
+  };
+}
+
+type Target = (ctx: { logger: unknown }, req: Json) => Promise<unknown>;
+
+/** Runs PreAuthentication for a known user before the emulator's own InitiateAuth. */
+function withPreAuthentication(options: CognitoOptions, cognito: Json, target: Target): Target {
+  return async (ctx, req) => {
+    const params = (req["AuthParameters"] ?? {}) as Record<string, string>;
+    const username = params["USERNAME"];
+    if (
+      req["AuthFlow"] === "USER_PASSWORD_AUTH" &&
+      username &&
+      options.triggers.PreAuthentication
+    ) {
+      const getPool = cognito["getUserPoolForClientId"] as (
+        c: unknown,
+        id: unknown,
+      ) => Promise<Json>;
+      const pool = await getPool.call(cognito, ctx, req["ClientId"]);
+      const getUser = pool["getUserByUsername"] as (
+        c: unknown,
+        u: string,
+      ) => Promise<EmulatorUser | null>;
+      const user = await getUser.call(pool, ctx, username);
+      if (user) {
+        await invokeTrigger(options, "PreAuthentication", {
+          version: "1",
+          triggerSource: "PreAuthentication_Authentication",
+          region: options.region,
+          userPoolId: (pool["options"] as Json)["Id"],
+          userName: user.Username,
+          callerContext: { awsSdkVersion: "cognito-local", clientId: req["ClientId"] },
+          request: {
+            userAttributes: record(user.Attributes),
+            userNotFound: false,
+            ...(req["ClientMetadata"] ? { validationData: req["ClientMetadata"] } : {}),
+          },
+          response: {},
+        });
+      }
+    }
+    return target(ctx, req);
+  };
+}
+
+/** Runs UserMigration_ForgotPassword for a user the pool does not know yet. */
+function withForgotPasswordMigration(
+  options: CognitoOptions,
+  cognito: Json,
+  target: Target,
+): Target {
+  return async (ctx, req) => {
+    const username = req["Username"];
+    if (typeof username === "string" && options.triggers.UserMigration) {
+      const getPool = cognito["getUserPoolForClientId"] as (
+        c: unknown,
+        id: unknown,
+      ) => Promise<Json>;
+      const pool = await getPool.call(cognito, ctx, req["ClientId"]);
+      const getUser = pool["getUserByUsername"] as (
+        c: unknown,
+        u: string,
+      ) => Promise<EmulatorUser | null>;
+      if (!(await getUser.call(pool, ctx, username))) {
+        const result = await invokeTrigger(options, "UserMigration", {
+          version: "1",
+          triggerSource: "UserMigration_ForgotPassword",
+          region: options.region,
+          userPoolId: (pool["options"] as Json)["Id"],
+          userName: username,
+          callerContext: { awsSdkVersion: "cognito-local", clientId: req["ClientId"] },
+          request: { password: "", validationData: req["ClientMetadata"] ?? {} },
+          response: {},
+        }).catch(() => undefined);
+        const answer = (result?.["response"] ?? undefined) as Json | undefined;
+        const migrated = answer?.["userAttributes"] as Record<string, string> | undefined;
+        if (migrated) {
+          const sub = migrated["sub"] ?? randomUUID();
+          const now = new Date();
+          const saveUser = pool["saveUser"] as (c: unknown, u: Json) => Promise<void>;
+          await saveUser.call(pool, ctx, {
+            Username: sub,
+            Attributes: Object.entries({ ...migrated, sub }).map(([Name, Value]) => ({
+              Name,
+              Value,
+            })),
+            Enabled: true,
+            Password: randomUUID(),
+            UserCreateDate: now,
+            UserLastModifiedDate: now,
+            UserStatus: "RESET_REQUIRED",
+            RefreshTokens: [],
+          });
+        }
+      }
+    }
+    return target(ctx, req);
+  };
+}
+
+/** A message sender that writes to the local mailbox file instead of sending. */
+function mailbox(options: CognitoOptions) {
+  const deliver = (
+    _ctx: unknown,
+    _user: unknown,
+    destination: { Destination?: string },
+    message: { __code?: string; emailSubject?: string; emailMessage?: string; smsMessage?: string },
+  ) => {
+    const delivered: DeliveredMessage = {
+      to: destination.Destination ?? "",
+      subject: message.emailSubject,
+      message: message.emailMessage,
+      sms: message.smsMessage,
+      code: message.__code,
+    };
+    appendFileSync(options.mailFile, JSON.stringify(delivered) + "\n");
+    options.onMessage?.(delivered);
+    return Promise.resolve();
+  };
+  return { sendEmail: deliver, sendSms: deliver };
+}
+
+export interface RunningCognito {
+  endpoint: string;
+  issuerDomain: string;
+  close(): Promise<void>;
+}
+
+/** Starts the emulator on 127.0.0.1:`port` with the project's triggers wired. */
+export async function startCognito(options: CognitoOptions): Promise<RunningCognito> {
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const logger = pino({ level: "warn" }, pino.destination({ dest: options.logFile, sync: true }));
+  const ctx = { logger };
+  const config = {
+    ...DefaultConfig,
+    LambdaClient: {
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      region: options.region,
+      endpoint: options.lambdaEndpoint,
+    },
+    TriggerFunctions: Object.fromEntries(
+      Object.entries(options.triggers).filter(([name]) => name !== "PreAuthentication"),
+    ),
+    UserPoolDefaults: { UsernameAttributes: ["email"] },
+    TokenConfig: { IssuerDomain: endpoint },
+    ServerConfig: { port: options.port, hostname: "127.0.0.1", development: false, https: false },
+  };
+  const clock = new services.DateClock();
+  const dataStoreFactory = new StormDBDataStoreFactory(options.dataDirectory);
+  const cognito = await new CognitoServiceFactoryImpl(
+    options.dataDirectory,
+    dataStoreFactory,
+    new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
+  ).create(ctx, config.UserPoolDefaults);
+  const lambda = lambdaWithMigrationSub(
+    new services.LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)),
+  );
+  const triggers = new services.TriggersService(
+    clock,
+    cognito,
+    lambda,
+    new CryptoService(config.KMSConfig),
+  );
+  const noTokenTrigger = { enabled: () => false };
+  const serviceSet = {
+    clock,
+    cognito,
+    config,
+    messages: new services.MessagesService(triggers, new MessageDeliveryService(mailbox(options))),
+    otp,
+    tokenGenerator: v2TokenGenerator(
+      options,
+      new JwtTokenGenerator(clock, noTokenTrigger, config.TokenConfig),
+    ),
+    triggers,
+  };
+  const baseRouter = Router(serviceSet);
+  const router = (target: string): Target => {
+    const route = baseRouter(target) as Target;
+    if (target === "InitiateAuth") return withPreAuthentication(options, cognito, route);
+    if (target === "ForgotPassword") return withForgotPasswordMigration(options, cognito, route);
+    return route;
+  };
+  const server = (await createServer(
+    router,
+    logger,
+    config.ServerConfig,
+    serviceSet,
+  ).start()) as Server;
+  return {
+    endpoint,
+    issuerDomain: endpoint,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,121 @@
+/** Sign up (if needed), confirm, sign in: the flow behind `npm run token`, for any stage. */
+import {
+  AdminConfirmSignUpCommand,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+  type CognitoIdentityProviderClient,
+} from "@aws-sdk/client-cognito-identity-provider";
+
+/** An error whose message is meant for the person running the script. */
+export class TokenScriptError extends Error {
+  override name = "TokenScriptError";
+}
+
+export interface Target {
+  client: CognitoIdentityProviderClient;
+  userPoolId: string;
+  clientId: string;
+  /** Local only: confirm new users with AdminConfirmSignUp instead of an emailed code. */
+  adminConfirm: boolean;
+}
+
+export interface Tokens {
+  accessToken: string;
+  idToken: string;
+  refreshToken: string;
+}
+
+const named = (error: unknown, name: string) => error instanceof Error && error.name === name;
+
+/** Cognito wraps a trigger's message: "PreSignUp failed with error <message>." */
+function triggerMessage(error: Error): string {
+  return error.message.replace(/^.*? failed with error /, "").replace(/\.+$/, "") + ".";
+}
+
+async function confirm(target: Target, email: string, code: string | undefined): Promise<void> {
+  if (target.adminConfirm) {
+    await target.client.send(
+      new AdminConfirmSignUpCommand({ UserPoolId: target.userPoolId, Username: email }),
+    );
+  } else if (code) {
+    await target.client.send(
+      new ConfirmSignUpCommand({
+        ClientId: target.clientId,
+        Username: email,
+        ConfirmationCode: code,
+      }),
+    );
+  } else {
+    throw new TokenScriptError(
+      `A confirmation code was sent to ${email}. Run the same command again with --code <code>.`,
+    );
+  }
+}
+
+async function signUp(target: Target, email: string, password: string): Promise<boolean> {
+  try {
+    await target.client.send(
+      new SignUpCommand({
+        ClientId: target.clientId,
+        Username: email,
+        Password: password,
+        UserAttributes: [{ Name: "email", Value: email }],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (named(error, "UsernameExistsException")) return false;
+    if (named(error, "UserLambdaValidationException")) {
+      throw new TokenScriptError(`Sign-up refused: ${triggerMessage(error as Error)}`);
+    }
+    if (named(error, "InvalidPasswordException") || named(error, "InvalidParameterException")) {
+      throw new TokenScriptError(`Sign-up refused: ${(error as Error).message}`);
+    }
+    throw error;
+  }
+}
+
+async function initiateAuth(target: Target, email: string, password: string): Promise<Tokens> {
+  const { AuthenticationResult: result } = await target.client.send(
+    new InitiateAuthCommand({
+      ClientId: target.clientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    }),
+  );
+  if (!result?.AccessToken || !result.IdToken || !result.RefreshToken) {
+    throw new TokenScriptError("Sign-in needs a further challenge (for example a new password).");
+  }
+  return {
+    accessToken: result.AccessToken,
+    idToken: result.IdToken,
+    refreshToken: result.RefreshToken,
+  };
+}
+
+/** Signs the user up when unknown, confirms them, signs in, and returns the three tokens. */
+export async function signIn(
+  target: Target,
+  input: { email: string; password: string; code?: string },
+): Promise<Tokens> {
+  const { email, password, code } = input;
+  if (await signUp(target, email, password)) await confirm(target, email, code);
+  try {
+    return await initiateAuth(target, email, password);
+  } catch (error) {
+    if (named(error, "UserNotConfirmedException")) {
+      await confirm(target, email, code);
+      return initiateAuth(target, email, password);
+    }
+    if (named(error, "NotAuthorizedException"))
+      throw new TokenScriptError("Incorrect email or password.");
+    if (named(error, "PasswordResetRequiredException")) {
+      throw new TokenScriptError("This account must reset its password before signing in.");
+    }
+    if (named(error, "UserLambdaValidationException")) {
+      throw new TokenScriptError(`Sign-in refused: ${triggerMessage(error as Error)}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,175 @@
+import type { APIGatewayAuthorizerResult } from "aws-lambda";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { authorizer, handler } from "../../../functions/authorizers/admin.js";
+import { evaluatePolicy } from "../../../shared/policy.js";
+import { accessTokenVerifier } from "../../../shared/tokens.js";
+import { authorizerEvent, awsArn, offlineArn } from "../../fixtures/authorizer-events.js";
+import { accessClaims, jwksOf, sign, signingKey } from "../../fixtures/jwt.js";
+import { rejectedCases } from "../../fixtures/rejected-tokens.js";
+import {
+  CLIENT_ID,
+  countingFetcher,
+  modes,
+  tokenContext,
+  verifierFor,
+  type Mode,
+} from "../../fixtures/verifiers.js";
+
+const pool = signingKey("pool-kid");
+const impostor = signingKey("pool-kid");
+
+const adminRoutes = [
+  ["GET", "/admin/users"],
+  ["POST", "/admin/users/6f1c2a8e-1b7d-4c1e-9d3a-2f5b8c7e4a10/disable"],
+  ["POST", "/admin/users/0b9e4c1a-2f3d-4e5f-8a7b-6c5d4e3f2a1b/enable"],
+] as const;
+const userRoutes = [
+  ["GET", "/me"],
+  ["POST", "/notes"],
+  ["DELETE", "/files/01J0ABCDEFGHJKMNPQRSTVWXYZ"],
+] as const;
+const arnsOf = (routes: readonly (readonly [string, string])[]) => [
+  ...routes.map(([method, path]) => awsArn(method, path)),
+];
+
+function adminAuthorizer(mode: Mode) {
+  const verifier = verifierFor(
+    mode,
+    countingFetcher(() => jwksOf(pool)),
+  );
+  verifier.cacheJwks(jwksOf(pool));
+  return authorizer((token) => verifier.verify(token));
+}
+
+function call(mode: Mode, authorization: string, methodArn = awsArn("GET", "/admin/users")) {
+  return adminAuthorizer(mode)(authorizerEvent({ authorization, methodArn }));
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
+
+describe.each(modes)("admin authorizer, $mode", (mode) => {
+  const ctx = tokenContext(mode);
+  const adminToken = `Bearer ${sign(pool, accessClaims(ctx, { "cognito:groups": ["beta", "admins"], email: "root@example.com" }))}`;
+  const userToken = `Bearer ${sign(pool, accessClaims(ctx, { "cognito:groups": ["beta"] }))}`;
+
+  it.each(rejectedCases(pool, impostor, ctx))(
+    "throws exactly Unauthorized for $name",
+    async ({ authorization }) => {
+      const event = authorizerEvent({ authorization, methodArn: awsArn("GET", "/admin/users") });
+
+      await expect(adminAuthorizer(mode)(event)).rejects.toThrow(/^Unauthorized$/);
+    },
+  );
+
+  it("allows an admin, passing flat string claims to the handler", async () => {
+    const result = await call(mode, adminToken);
+
+    expect(evaluatePolicy(result.policyDocument, awsArn("GET", "/admin/users"))).toBe("Allow");
+    expect(result.principalId).toBe("6f1c2a8e-1b7d-4c1e-9d3a-2f5b8c7e4a10");
+    expect(result.context).toEqual({
+      sub: "6f1c2a8e-1b7d-4c1e-9d3a-2f5b8c7e4a10",
+      username: "6f1c2a8e-1b7d-4c1e-9d3a-2f5b8c7e4a10",
+      groups: "beta,admins",
+      email: "root@example.com",
+    });
+  });
+
+  it.each(adminRoutes)(
+    "an admin's policy cached for %s %s allows every admin route",
+    async (method, path) => {
+      const result = await call(mode, adminToken, awsArn(method, path));
+
+      for (const arn of arnsOf(adminRoutes)) {
+        expect(evaluatePolicy(result.policyDocument, arn), arn).toBe("Allow");
+      }
+    },
+  );
+
+  it("an admin's policy covers only the admin routes", async () => {
+    const result = await call(mode, adminToken);
+
+    for (const arn of arnsOf(userRoutes)) {
+      expect(evaluatePolicy(result.policyDocument, arn), arn).toBe("Deny");
+    }
+  });
+
+  it("works with serverless-offline's method ARNs (fake ids, route templates)", async () => {
+    const result = await call(mode, adminToken, offlineArn("GET", "/admin/users"));
+
+    expect(
+      evaluatePolicy(result.policyDocument, offlineArn("POST", "/admin/users/{sub}/disable")),
+    ).toBe("Allow");
+  });
+
+  it.each(adminRoutes)(
+    "a valid non-admin gets an explicit Deny on every admin route, whichever route asked (%s %s)",
+    async (method, path) => {
+      const result = await call(mode, userToken, awsArn(method, path));
+
+      expect(result.policyDocument.Statement.every((s) => s.Effect === "Deny")).toBe(true);
+      for (const arn of arnsOf([...adminRoutes, ...userRoutes])) {
+        expect(evaluatePolicy(result.policyDocument, arn), arn).toBe("Deny");
+      }
+    },
+  );
+
+  it("decides the same whichever admin route is asked first", async () => {
+    const decisions: APIGatewayAuthorizerResult[] = [];
+    for (const [method, path] of adminRoutes) {
+      decisions.push(await call(mode, adminToken, awsArn(method, path)));
+      decisions.push(await call(mode, userToken, awsArn(method, path)));
+    }
+
+    expect(new Set(decisions.map((d) => JSON.stringify(d))).size).toBe(2);
+  });
+
+  it.each([
+    ["a differently cased group", ["Admins"]],
+    ["a group with a similar name", ["admins-lite", "admin"]],
+    ["no groups", []],
+  ])("denies %s", async (_, groups) => {
+    const token = `Bearer ${sign(pool, accessClaims(ctx, { "cognito:groups": groups }))}`;
+
+    const result = await call(mode, token);
+
+    expect(evaluatePolicy(result.policyDocument, awsArn("GET", "/admin/users"))).toBe("Deny");
+  });
+});
+
+describe("admin authorizer logging", () => {
+  it("logs why a token was refused, never the token", async () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const mode = modes[0];
+    const expired = sign(pool, accessClaims(tokenContext(mode), { exp: 1 }));
+
+    await expect(call(mode, `Bearer ${expired}`)).rejects.toThrow(/^Unauthorized$/);
+
+    const output = lines.join("");
+    expect(output).toContain("token rejected");
+    expect(output).toContain("Token expired");
+    expect(output).not.toContain(expired.split(".")[2]);
+    expect(output).not.toContain(expired.split(".")[1]);
+  });
+});
+
+describe("admin authorizer handler", () => {
+  it("verifies with the verifier configured from the environment", async () => {
+    const mode = modes[1];
+    vi.stubEnv("JWT_ISSUER", mode.issuer);
+    vi.stubEnv("USER_POOL_CLIENT_ID", CLIENT_ID);
+    accessTokenVerifier().cacheJwks(jwksOf(pool));
+    const token = sign(pool, accessClaims(tokenContext(mode), { "cognito:groups": ["admins"] }));
+
+    const result = await handler(authorizerEvent({ authorization: `Bearer ${token}` }));
+
+    expect(evaluatePolicy(result.policyDocument, awsArn("GET", "/admin/users"))).toBe("Allow");
+    await expect(handler(authorizerEvent({}))).rejects.toThrow(/^Unauthorized$/);
+  });
+});

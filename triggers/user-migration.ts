@@ -1,0 +1,94 @@
+/**
+ * UserMigration: a user unknown to the pool is looked up in the legacy user store and, when
+ * found, created in the pool (confirmed, email verified, no welcome message).
+ *
+ * - `UserMigration_Authentication` (sign-in with USER_PASSWORD_AUTH; SRP never reveals the
+ *   password): the bcrypt hash must match. An unknown user, a disallowed or malformed email and a
+ *   wrong password all fail with the same message after the same single bcrypt comparison. A
+ *   legacy password that fails the pool's policy is not kept: the user is migrated as
+ *   RESET_REQUIRED and must reset it (Cognito then answers PasswordResetRequiredException).
+ * - `UserMigration_ForgotPassword` (no password in the event): a known user is migrated without
+ *   `finalUserStatus`, which leaves them RESET_REQUIRED, and Cognito emails the reset code to the
+ *   verified address.
+ *
+ * Only allowlisted domains migrate, as only they can sign up. Nothing is written, so a repeat is
+ * harmless. The password is never logged: neither the event nor the email is, and the logger masks
+ * the password in anything else (an error message quoting it, say).
+ */
+import type {
+  UserMigrationAuthenticationTriggerEvent,
+  UserMigrationForgotPasswordTriggerEvent,
+  UserMigrationTriggerEvent,
+} from "aws-lambda";
+import {
+  TriggerError,
+  maskingLogger,
+  triggerLogger,
+  unsupportedTriggerSource,
+  type Trigger,
+} from "../shared/cognito-trigger.js";
+import { config } from "../shared/config.js";
+import { allowedEmail } from "../shared/email.js";
+import { getLegacyUser, verifyLegacyPassword, type LegacyUser } from "../shared/legacy-users.js";
+import type { Logger } from "../shared/logger.js";
+import { meetsPasswordPolicy } from "../shared/password-policy.js";
+
+const FAILED = "Incorrect username or password.";
+
+async function findLegacyUser(userName: string): Promise<LegacyUser | undefined> {
+  const email = allowedEmail(userName, config.allowedEmailDomains());
+  return email ? getLegacyUser(email.address) : undefined;
+}
+
+function migrate(event: UserMigrationTriggerEvent, user: LegacyUser) {
+  event.response.userAttributes = { email: user.email, email_verified: "true" };
+  event.response.messageAction = "SUPPRESS";
+  event.response.desiredDeliveryMediums = ["EMAIL"];
+}
+
+async function authentication(event: UserMigrationAuthenticationTriggerEvent, log: Logger) {
+  const password: unknown = event.request.password;
+  const user = await findLegacyUser(event.userName);
+  const valid = await verifyLegacyPassword(user, typeof password === "string" ? password : "");
+  if (!user || !valid || typeof password !== "string") {
+    log.info("migration refused", { reason: user ? "wrong password" : "unknown user" });
+    throw new TriggerError(FAILED);
+  }
+  migrate(event, user);
+  event.response.finalUserStatus = meetsPasswordPolicy(password) ? "CONFIRMED" : "RESET_REQUIRED";
+  log.info("user migrated", { finalUserStatus: event.response.finalUserStatus });
+  return event;
+}
+
+async function forgotPassword(event: UserMigrationForgotPasswordTriggerEvent, log: Logger) {
+  const user = await findLegacyUser(event.userName);
+  if (!user) {
+    log.info("migration refused", { reason: "unknown user" });
+    throw new TriggerError(FAILED);
+  }
+  migrate(event, user);
+  log.info("user migrated for a password reset");
+  return event;
+}
+
+export const handler: Trigger<UserMigrationTriggerEvent> = async (event, context) => {
+  const password: unknown = event.request.password;
+  const log = maskingLogger(
+    triggerLogger(event, context),
+    typeof password === "string" ? password : undefined,
+  );
+  try {
+    switch (event.triggerSource) {
+      case "UserMigration_Authentication":
+        return await authentication(event, log);
+      case "UserMigration_ForgotPassword":
+        return await forgotPassword(event, log);
+      default:
+        return unsupportedTriggerSource(event);
+    }
+  } catch (error) {
+    if (error instanceof TriggerError) throw error;
+    log.error("migration failed", { error });
+    throw new TriggerError(FAILED);
+  }
+};
