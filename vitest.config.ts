@@ -1,5 +1,10 @@
 import { defineConfig } from "vitest/config";
 
+// Node 20 is supported until the AWS SDK's early-2027 releases (STACK.md); cognito-local still
+// loads SDK v2. Their notices say nothing a test run needs.
+process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
+process.env["AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE"] ??= "1";
+
 // Two projects: `unit` runs pure tests in parallel; `integration` (files named *.int.test.ts) runs
 // against the local stack (DynamoDB Local, the S3 emulator, the Cognito emulator and
 // serverless-offline) that its global setup starts on free ports and stops afterwards.

@@ -2,4 +2,4 @@ import { api } from "../shared/api.js";
 import { json } from "../shared/http.js";
 
 /** GET /health: public liveness probe; touches no dependency. */
-export const handler = api(async () => json(200, { status: "ok" }));
+export const handler = api(() => json(200, { status: "ok" }));

@@ -8,7 +8,8 @@ import { join, resolve } from "node:path";
 import { createStack, killGroup, type Ports, type RunningStack } from "./local/stack.js";
 
 const root = resolve(import.meta.dirname, "..");
-const stateDir = join(root, ".local");
+/** `.local` by default; LOCAL_STATE_DIR lets a test run a second `npm start` beside yours. */
+const stateDir = resolve(root, process.env["LOCAL_STATE_DIR"] ?? ".local");
 const lockFile = join(stateDir, "stack.lock");
 const stackFile = join(stateDir, "stack.json");
 
@@ -74,7 +75,7 @@ function curlExamples(apiUrl: string): string {
     `       -d '{"title":"First note","body":"Hello"}' ${apiUrl}/notes`,
     `  curl -H "Authorization: Bearer $ACCESS_TOKEN" ${apiUrl}/notes`,
     "",
-    "Stack details: .local/stack.json. Logs: .local/logs/. Press Ctrl-C to stop everything.",
+    `Stack details: ${stackFile}. Logs: ${join(stateDir, "logs")}/. Press Ctrl-C to stop everything.`,
   ].join("\n");
 }
 

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   });
   const email = values.email?.trim();
   if (!email) usage();
-  const stage = values.stage ?? "local";
+  const stage = values.stage;
   const password = values.password ?? (stage === "local" ? DEFAULT_LOCAL_PASSWORD : usage());
   const target: Target =
     stage === "local" ? localTarget() : await deployedTarget(stage, values.region);

@@ -13,7 +13,10 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export type ApiEvent = APIGatewayProxyEvent;
 export type ApiContext = Context & { logger: Logger };
-export type ApiHandler = (event: ApiEvent, context: ApiContext) => Promise<APIGatewayProxyResult>;
+export type ApiHandler = (
+  event: ApiEvent,
+  context: ApiContext,
+) => Promise<APIGatewayProxyResult> | APIGatewayProxyResult;
 
 const throttling = new Set([
   "ThrottlingException",
@@ -57,7 +60,7 @@ export function api(handler: ApiHandler) {
       }
     })
     .onError((request) => {
-      request.response = toProblem(request.error, request.context.logger ?? rootLogger);
+      request.response = toProblem(request.error, request.context.logger);
     })
-    .handler((event, context) => handler(event, context));
+    .handler((event, context) => Promise.resolve(handler(event, context)));
 }

@@ -37,7 +37,8 @@ export function decodeCursor(
   isValidKey: (key: CursorKey) => boolean,
 ): CursorKey | undefined {
   if (cursor === undefined) return undefined;
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[\w-]+$/.test(cursor)) invalid();
+  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[\w-]+$/.test(cursor))
+    invalid();
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -49,7 +50,7 @@ export function decodeCursor(
   if (typeof d !== "string" || typeof k !== "object" || k === null || Array.isArray(k)) invalid();
   const entries = Object.entries(k);
   if (entries.length === 0 || entries.some(([, value]) => typeof value !== "string")) invalid();
-  const key = Object.fromEntries(entries) as CursorKey;
+  const key: CursorKey = Object.fromEntries(entries.map(([name, value]) => [name, String(value)]));
   const given = Buffer.from(d, "base64url");
   const expected = digest(owner, key);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) invalid();

@@ -42,7 +42,8 @@ export function createLogger(
   context: Record<string, unknown> = {},
   write: (line: string) => void = (line) => process.stdout.write(line + "\n"),
 ): Logger {
-  const threshold = order[(config.logLevel() as Level) in order ? (config.logLevel() as Level) : "info"];
+  const threshold =
+    order[(config.logLevel() as Level) in order ? (config.logLevel() as Level) : "info"];
   const emit = (level: Level, message: string, data?: Record<string, unknown>) => {
     if (order[level] < threshold) return;
     const line = { level, time: new Date().toISOString(), message, ...context, ...data };

@@ -9,19 +9,13 @@
  * for a bad cursor) for the error mapper; ids that `newId` cannot produce never reach DynamoDB.
  */
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "./aws.js";
 import { config } from "./config.js";
-import { decodeCursor, encodeCursor, type CursorKey } from "./cursor.js";
 import { NotFoundError, PreconditionFailedError } from "./errors.js";
 import { isId, newId, userPk } from "./keys.js";
 import type { NoteInput } from "./note-schemas.js";
+import { queryOwnItems, type PageRequest } from "./paging.js";
 
 /** A note as clients see it: never the table's keys. */
 export interface Note {
@@ -54,17 +48,6 @@ function toNote(item: Record<string, unknown>): Note {
     createdAt: item["createdAt"] as string,
     updatedAt: item["updatedAt"] as string,
   };
-}
-
-/** A cursor may only resume inside the caller's own notes: exactly `{pk, sk}` of one of them. */
-function isOwnNoteKey(sub: string, key: CursorKey): boolean {
-  const sk = key["sk"];
-  return (
-    Object.keys(key).length === 2 &&
-    key["pk"] === userPk(sub) &&
-    sk?.startsWith(NOTE_PREFIX) === true &&
-    isId(sk.slice(NOTE_PREFIX.length))
-  );
 }
 
 /** A failed condition with the old item means "changed since read" (412), without it "absent". */
@@ -111,28 +94,10 @@ export async function getNote(sub: string, noteId: string | undefined): Promise<
  * One page of the caller's notes, newest first. `nextCursor` is present exactly when more notes
  * may follow; a page can hold fewer than `limit` notes when DynamoDB's 1 MB page limit is hit.
  */
-export async function listNotes(
-  sub: string,
-  page: { limit: number; cursor?: string | undefined },
-): Promise<NotePage> {
-  const start = decodeCursor(sub, page.cursor, (key) => isOwnNoteKey(sub, key));
-  const { Items = [], LastEvaluatedKey } = await dynamo().send(
-    new QueryCommand({
-      TableName: config.tableName(),
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": userPk(sub), ":prefix": NOTE_PREFIX },
-      ScanIndexForward: false,
-      Limit: page.limit + 1,
-      ExclusiveStartKey: start,
-      ConsistentRead: true,
-    }),
-  );
-  const items = Items.slice(0, page.limit).map(toNote);
-  const last = items.at(-1);
-  const more = Items.length > page.limit || LastEvaluatedKey !== undefined;
-  return more && last
-    ? { items, nextCursor: encodeCursor(sub, noteKey(sub, last.noteId)) }
-    : { items };
+export async function listNotes(sub: string, page: PageRequest): Promise<NotePage> {
+  const { items, nextCursor } = await queryOwnItems(sub, NOTE_PREFIX, page);
+  const notes = items.map(toNote);
+  return nextCursor === undefined ? { items: notes } : { items: notes, nextCursor };
 }
 
 /** Replaces title and body if the stored version is `expected`; returns the note at version + 1. */

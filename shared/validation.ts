@@ -57,6 +57,7 @@ export const text = (min: number, max: number) =>
     v.string(),
     v.check((s) => s.isWellFormed(), "must be valid Unicode"),
     v.regex(
+      // eslint-disable-next-line no-control-regex -- finding control characters is the point
       /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/u,
       "must not contain control characters",
     ),

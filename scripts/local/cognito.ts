@@ -24,7 +24,7 @@ const require = createRequire(import.meta.url);
 
 /* The emulator ships CommonJS without an exports map; these are its documented building blocks. */
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call,
-   @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return,
+   @typescript-eslint/no-unsafe-member-access,
    @typescript-eslint/no-unsafe-argument */
 const { createServer } = require("cognito-local/lib/server/server.js");
 const { Router } = require("cognito-local/lib/server/Router.js");
@@ -158,20 +158,18 @@ function applyOverride(token: string, override: ClaimsOverride | undefined, grou
   for (const [claim, value] of Object.entries(override?.claimsToAddOrOverride ?? {})) {
     if (!RESERVED.has(claim)) payload[claim] = value;
   }
-  for (const claim of override?.claimsToSuppress ?? []) {
-    if (!RESERVED.has(claim)) delete payload[claim];
-  }
-  if (
-    typeof payload["scope"] === "string" &&
-    (override?.scopesToAdd || override?.scopesToSuppress)
-  ) {
-    const scopes = new Set(payload["scope"].split(" "));
+  const suppressed = new Set((override?.claimsToSuppress ?? []).filter((c) => !RESERVED.has(c)));
+  const kept = Object.fromEntries(
+    Object.entries(payload).filter(([claim]) => !suppressed.has(claim)),
+  );
+  if (typeof kept["scope"] === "string" && (override?.scopesToAdd || override?.scopesToSuppress)) {
+    const scopes = new Set(kept["scope"].split(" "));
     for (const scope of override.scopesToAdd ?? []) scopes.add(scope);
     for (const scope of override.scopesToSuppress ?? []) scopes.delete(scope);
-    payload["scope"] = [...scopes].join(" ");
+    kept["scope"] = [...scopes].join(" ");
   }
-  if (groups) payload["cognito:groups"] = groups;
-  return sign(payload);
+  if (groups) kept["cognito:groups"] = groups;
+  return sign(kept);
 }
 
 /** Wraps the emulator's token generator: a V2 PreTokenGeneration event, applied to both tokens. */
@@ -206,9 +204,9 @@ function v2TokenGenerator(
         response: { claimsAndScopeOverrideDetails: null },
       };
       const result = await invokeTrigger(options, "PreTokenGeneration", event);
-      const details = ((result["response"] as Json | undefined)?.[
+      const details = (result["response"] as Json | undefined)?.[
         "claimsAndScopeOverrideDetails"
-      ] ?? undefined) as
+      ] as
         | {
             idTokenGeneration?: ClaimsOverride;
             accessTokenGeneration?: ClaimsOverride;

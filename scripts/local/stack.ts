@@ -371,7 +371,7 @@ export interface LocalStack {
 export function createStack(options: StackOptions): LocalStack {
   const { ports, stateDir, log } = options;
   const logsDir = join(stateDir, "logs");
-  const cleanups: (() => Promise<void>)[] = [];
+  const cleanups: (() => unknown)[] = [];
   const children: ChildProcess[] = [];
   let crash: (reason: string) => void = () => undefined;
   const crashed = new Promise<string>((done) => (crash = done));
@@ -380,10 +380,13 @@ export function createStack(options: StackOptions): LocalStack {
   const stop = () => {
     stopping = true;
     stopped ??= (async () => {
-      while (cleanups.length > 0)
-        await cleanups
-          .pop()?.()
-          .catch(() => undefined);
+      while (cleanups.length > 0) {
+        try {
+          await cleanups.pop()?.();
+        } catch {
+          /* keep stopping the rest */
+        }
+      }
     })();
     return stopped;
   };
@@ -394,7 +397,7 @@ export function createStack(options: StackOptions): LocalStack {
   const start = async (): Promise<RunningStack> => {
     mkdirSync(logsDir, { recursive: true });
     try {
-      for (const [name, port] of Object.entries(ports)) {
+      for (const [name, port] of Object.entries(ports) as [keyof Ports, number][]) {
         if (!(await isPortFree(port))) {
           throw new Error(
             `Port ${port} (${name}) is already in use on 127.0.0.1. Stop what uses it or set another port.`,
@@ -452,7 +455,7 @@ export function createStack(options: StackOptions): LocalStack {
         endpoint: endpoints.dynamodb,
         credentials: LOCAL_CREDENTIALS,
       });
-      cleanups.push(async () => dynamodb.destroy());
+      cleanups.push(() => dynamodb.destroy());
       await waitFor(
         "DynamoDB Local",
         async () => (await dynamodb.send(new ListTablesCommand({})), true),
@@ -478,7 +481,7 @@ export function createStack(options: StackOptions): LocalStack {
         forcePathStyle: true,
         credentials: LOCAL_CREDENTIALS,
       });
-      cleanups.push(async () => s3.destroy());
+      cleanups.push(() => s3.destroy());
       const bucket = await createBucket(s3, config);
 
       step();
@@ -499,7 +502,7 @@ export function createStack(options: StackOptions): LocalStack {
         endpoint: cognito.endpoint,
         credentials: LOCAL_CREDENTIALS,
       });
-      cleanups.push(async () => cognitoClient.destroy());
+      cleanups.push(() => cognitoClient.destroy());
       const { userPoolId, userPoolClientId } = await createUserPool(cognitoClient, config);
       const issuer = `${cognito.issuerDomain}/${userPoolId}`;
 

@@ -113,14 +113,14 @@ describe("allowedEmail", () => {
 });
 
 const localChar = fc.constantFrom(
-  ..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+_-",
+  ..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+_-".split(""),
 );
 const local = fc.string({ unit: localChar, minLength: 1, maxLength: 20 });
 const anyCase = (text: string) =>
   fc
     .array(fc.boolean(), { minLength: text.length, maxLength: text.length })
     .map((upper) =>
-      [...text].map((char, i) => (upper[i] ? char.toUpperCase() : char.toLowerCase())).join(""),
+      Array.from(text, (char, i) => (upper[i] ? char.toUpperCase() : char.toLowerCase())).join(""),
     );
 const label = fc.stringMatching(/^[a-z0-9]{1,10}$/);
 

@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { authorizer, handler } from "../../../functions/authorizers/admin.js";
 import { evaluatePolicy } from "../../../shared/policy.js";
 import { accessTokenVerifier } from "../../../shared/tokens.js";
@@ -15,6 +15,7 @@ import {
   type Mode,
 } from "../../fixtures/verifiers.js";
 
+const stdout = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
 const pool = signingKey("pool-kid");
 const impostor = signingKey("pool-kid");
 
@@ -46,8 +47,10 @@ function call(mode: Mode, authorization: string, methodArn = awsArn("GET", "/adm
 }
 
 afterEach(() => {
-  vi.restoreAllMocks();
   vi.unstubAllEnvs();
+});
+afterAll(() => {
+  stdout.mockRestore();
 });
 
 describe.each(modes)("admin authorizer, $mode", (mode) => {
@@ -141,17 +144,13 @@ describe.each(modes)("admin authorizer, $mode", (mode) => {
 
 describe("admin authorizer logging", () => {
   it("logs why a token was refused, never the token", async () => {
-    const lines: string[] = [];
-    vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
+    stdout.mockClear();
     const mode = modes[0];
     const expired = sign(pool, accessClaims(tokenContext(mode), { exp: 1 }));
 
     await expect(call(mode, `Bearer ${expired}`)).rejects.toThrow(/^Unauthorized$/);
 
-    const output = lines.join("");
+    const output = stdout.mock.calls.map(([chunk]) => String(chunk)).join("");
     expect(output).toContain("token rejected");
     expect(output).toContain("Token expired");
     expect(output).not.toContain(expired.split(".")[2]);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { authorizer, handler } from "../../../functions/authorizers/cognito-local.js";
 import { requireUser } from "../../../shared/identity.js";
 import { evaluatePolicy } from "../../../shared/policy.js";
@@ -16,6 +16,7 @@ import {
   type Mode,
 } from "../../fixtures/verifiers.js";
 
+const stdout = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
 const pool = signingKey("pool-kid");
 const impostor = signingKey("pool-kid");
 
@@ -39,6 +40,9 @@ function localAuthorizer(mode: Mode) {
 
 afterEach(() => {
   vi.unstubAllEnvs();
+});
+afterAll(() => {
+  stdout.mockRestore();
 });
 
 describe.each(modes)("local Cognito authorizer, $mode", (mode) => {

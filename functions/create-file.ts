@@ -1,0 +1,17 @@
+import { api } from "../shared/api.js";
+import { withinSizeLimit, fileCreate } from "../shared/file-schemas.js";
+import { createFile } from "../shared/files.js";
+import { json } from "../shared/http.js";
+import { requireUser } from "../shared/identity.js";
+import { parseBody } from "../shared/validation.js";
+
+/**
+ * POST /files: records the declared file as pending and answers a presigned POST form that can
+ * store exactly that many bytes of that type at a key the server chose under the caller's prefix.
+ */
+export const handler = api(async (event) => {
+  const user = requireUser(event);
+  const input = withinSizeLimit(parseBody(event, fileCreate));
+  const file = await createFile(user.sub, input);
+  return json(201, file, { Location: `/files/${file.fileId}`, "Cache-Control": "no-store" });
+});

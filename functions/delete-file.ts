@@ -1,0 +1,11 @@
+import { api } from "../shared/api.js";
+import { deleteFile } from "../shared/files.js";
+import { json } from "../shared/http.js";
+import { requireUser } from "../shared/identity.js";
+
+/** DELETE /files/{fileId}: removes the caller's object and its metadata; 404 for anyone else's. */
+export const handler = api(async (event) => {
+  const user = requireUser(event);
+  await deleteFile(user.sub, event.pathParameters?.["fileId"]);
+  return json(204);
+});

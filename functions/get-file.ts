@@ -1,0 +1,15 @@
+import { api } from "../shared/api.js";
+import { fileNotFound, getFile, withDownloadUrl } from "../shared/files.js";
+import { json } from "../shared/http.js";
+import { requireUser } from "../shared/identity.js";
+
+/**
+ * GET /files/{fileId}: the caller's uploaded file with a short-lived download URL. Another user's
+ * file, and one whose upload never happened, are simply not found.
+ */
+export const handler = api(async (event) => {
+  const user = requireUser(event);
+  const file = await getFile(user.sub, event.pathParameters?.["fileId"]);
+  if (!file) throw fileNotFound();
+  return json(200, await withDownloadUrl(user.sub, file), { "Cache-Control": "no-store" });
+});
