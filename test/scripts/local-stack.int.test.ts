@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, isPortFree } from "../../scripts/local/stack.js";
+import { freePort, isPortFree, killGroup } from "../../scripts/local/stack.js";
 import type { StackInfo } from "../../scripts/local/stack-info.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -68,7 +68,13 @@ describe("npm start", () => {
   }, 180_000);
 
   afterAll(() => {
+    // Only reached with work to do when a test failed: never leave the stack's processes behind.
     if (first.child.exitCode === null && first.child.pid) process.kill(-first.child.pid, "SIGKILL");
+    const lockFile = join(stateDir, "stack.lock");
+    if (existsSync(lockFile)) {
+      const lock = JSON.parse(readFileSync(lockFile, "utf8")) as { children: number[] };
+      for (const pid of lock.children) killGroup(pid, "SIGKILL");
+    }
     rmSync(stateDir, { recursive: true, force: true });
   });
 

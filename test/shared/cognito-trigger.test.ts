@@ -46,13 +46,14 @@ describe("poolUser", () => {
     });
   });
 
-  it.each([{ email: "ada@example.com" }, { sub: "s-1" }, { sub: "", email: "" }])(
-    "refuses %j with a message a user may read, logging only attribute names",
-    (attributes) => {
-      expect(() => poolUser(attributes)).toThrow(TriggerError);
-      expect(stdout.lines().join("\n")).not.toContain("ada@example.com");
-    },
-  );
+  it.each<Record<string, string>>([
+    { email: "ada@example.com" },
+    { sub: "s-1" },
+    { sub: "", email: "" },
+  ])("refuses %j with a message a user may read, logging only attribute names", (attributes) => {
+    expect(() => poolUser(attributes)).toThrow(TriggerError);
+    expect(stdout.lines().join("\n")).not.toContain("ada@example.com");
+  });
 });
 
 describe("unsupportedTriggerSource", () => {
