@@ -28,6 +28,24 @@ const throttling = new Set([
   "InternalServerError",
 ]);
 
+/** Node's codes for a dependency that cannot be reached: as retryable as throttling. */
+const unreachable = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return throttling.has(error.name) || (typeof code === "string" && unreachable.has(code));
+}
+
 function bodyBytes(event: ApiEvent): number {
   if (event.body === null) return 0;
   return event.isBase64Encoded
@@ -38,8 +56,7 @@ function bodyBytes(event: ApiEvent): number {
 /** Maps any thrown value to a problem response; unknown errors are logged and become a bare 500. */
 export function toProblem(error: unknown, log: Logger): APIGatewayProxyResult {
   if (error instanceof HttpError) return problem(error.status, error.title, error.message);
-  const name = error instanceof Error ? error.name : "Unknown";
-  if (throttling.has(name)) {
+  if (isUnavailable(error)) {
     log.warn("dependency unavailable", { error });
     return problem(503, "Service Unavailable", "The service is busy; retry shortly.");
   }

@@ -54,6 +54,9 @@ export function decodeCursor(
   const given = Buffer.from(d, "base64url");
   const expected = digest(owner, key);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) invalid();
+  // Only the exact string we issue: base64url's spare bits and JSON's white space would otherwise
+  // let an edited cursor decode to the same payload.
+  if (encodeCursor(owner, key) !== cursor) invalid();
   if (!isValidKey(key)) invalid();
   return key;
 }

@@ -98,8 +98,9 @@ function toFile(item: Record<string, unknown>): FileMeta {
 }
 
 /**
- * Stores the metadata as `pending` and signs a POST form that can store exactly `input.size` bytes
- * of `input.contentType` at the server-chosen key, within the next 5 minutes.
+ * Signs a POST form that can store exactly `input.size` bytes of `input.contentType` at the
+ * server-chosen key within the next 5 minutes, then stores the metadata as `pending`. Signing comes
+ * first so that a signing failure stores nothing; a failed write returns no form, so no upload.
  */
 export async function createFile(
   sub: string,
@@ -108,6 +109,13 @@ export async function createFile(
 ): Promise<NewFile> {
   const fileId = newId(now.getTime());
   const status: Status = "pending";
+  const upload = await createPresignedPost(s3(), {
+    Bucket: config.bucketName(),
+    Key: objectKey(sub, fileId),
+    Fields: { "Content-Type": input.contentType },
+    Conditions: [["content-length-range", input.size, input.size]],
+    Expires: UPLOAD_EXPIRES_SECONDS,
+  });
   await dynamo().send(
     new PutCommand({
       TableName: config.tableName(),
@@ -123,13 +131,6 @@ export async function createFile(
       ConditionExpression: "attribute_not_exists(pk)",
     }),
   );
-  const upload = await createPresignedPost(s3(), {
-    Bucket: config.bucketName(),
-    Key: objectKey(sub, fileId),
-    Fields: { "Content-Type": input.contentType },
-    Conditions: [["content-length-range", input.size, input.size]],
-    Expires: UPLOAD_EXPIRES_SECONDS,
-  });
   return { fileId, ...input, upload, expiresIn: UPLOAD_EXPIRES_SECONDS };
 }
 

@@ -9,7 +9,7 @@ type Level = "debug" | "info" | "warn" | "error";
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 const secretKey =
-  /pass(word)?|secret|token|authorization|cookie|code(parameter)?$|^code$|credential|signature|policy/i;
+  /pass(word)?|secret|token|authorization|cookie|^(code|codeparameter|confirmationcode|verificationcode)$|credential|signature|policy/i;
 const jwtLike = /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g;
 const REDACTED = "[REDACTED]";
 

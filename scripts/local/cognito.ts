@@ -10,6 +10,12 @@
  * - UserMigration: Cognito gives a migrated user a `sub`; the emulator does not. The Lambda service
  *   is wrapped to add one to the trigger's answer. `ForgotPassword` of an unknown user also runs
  *   the `UserMigration_ForgotPassword` source, as in Cognito.
+ * - Usernames: the emulator matches them (and email aliases) exactly; a pool with
+ *   `UsernameConfiguration.CaseSensitive: false` matches them case-insensitively, as Cognito does.
+ * - Failed password sign-ins: the emulator answers "Invalid password" and, for an unknown user,
+ *   "User not authorized"; Cognito answers both with "Incorrect username or password." when the app
+ *   client has `PreventUserExistenceErrors: ENABLED`; ForgotPassword of an unknown user then
+ *   answers with a simulated delivery instead of UserNotFoundException.
  *
  * Triggers are invoked on serverless-offline's Lambda endpoint, so the project's own trigger
  * functions run exactly as they are bundled for AWS.
@@ -346,16 +352,104 @@ function withForgotPasswordMigration(
   };
 }
 
+type PoolFactory = { create: (...args: unknown[]) => Promise<Json> };
+type FindUser = (ctx: unknown, username: string) => Promise<EmulatorUser | null>;
+
+/** Pools whose `UsernameConfiguration.CaseSensitive` is false find users case-insensitively. */
+function caseInsensitiveUsernames(factory: PoolFactory): PoolFactory {
+  return {
+    async create(...args: unknown[]) {
+      const pool = await factory.create(...args);
+      const exact = (pool["getUserByUsername"] as FindUser).bind(pool);
+      const listUsers = pool["listUsers"] as (ctx: unknown) => Promise<EmulatorUser[]>;
+      const findUser: FindUser = async (ctx, username) => {
+        const options = pool["options"] as {
+          UsernameConfiguration?: { CaseSensitive?: boolean };
+          UsernameAttributes?: string[];
+        };
+        const user = await exact(ctx, username);
+        if (user || options.UsernameConfiguration?.CaseSensitive !== false) return user;
+        const wanted = username.toLowerCase();
+        const aliases = new Set(options.UsernameAttributes ?? []);
+        const users = await listUsers.call(pool, ctx);
+        return (
+          users.find(
+            (u) =>
+              u.Username.toLowerCase() === wanted ||
+              u.Attributes.some((a) => aliases.has(a.Name) && a.Value?.toLowerCase() === wanted),
+          ) ?? null
+        );
+      };
+      pool["getUserByUsername"] = findUser;
+      return pool;
+    },
+  };
+}
+
+const INCORRECT_CREDENTIALS = "Incorrect username or password.";
+
+async function preventsUserExistenceErrors(cognito: Json, ctx: unknown, clientId: unknown) {
+  const getAppClient = cognito["getAppClient"] as (c: unknown, id: unknown) => Promise<Json | null>;
+  const client = await getAppClient.call(cognito, ctx, clientId);
+  return client?.["PreventUserExistenceErrors"] === "ENABLED";
+}
+
+/**
+ * ForgotPassword for an unknown user as Cognito answers it when the app client prevents user
+ * existence errors: a simulated delivery instead of UserNotFoundException.
+ */
+function withForgotPasswordExistenceHidden(cognito: Json, target: Target): Target {
+  return async (ctx, req) => {
+    try {
+      return await target(ctx, req);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== "UserNotFoundException") throw error;
+      if (!(await preventsUserExistenceErrors(cognito, ctx, req["ClientId"]))) throw error;
+      const username = typeof req["Username"] === "string" ? req["Username"] : "";
+      const [local = "", domain = ""] = username.split("@");
+      return {
+        CodeDeliveryDetails: {
+          AttributeName: "email",
+          DeliveryMedium: "EMAIL",
+          Destination: `${local.charAt(0)}***@${domain.charAt(0)}***`,
+        },
+      };
+    }
+  };
+}
+
+/** A failed password sign-in as Cognito words it: one answer for wrong password and unknown user. */
+function withUserExistenceErrorsPrevented(cognito: Json, target: Target): Target {
+  return async (ctx, req) => {
+    try {
+      return await target(ctx, req);
+    } catch (error) {
+      if (req["AuthFlow"] !== "USER_PASSWORD_AUTH") throw error;
+      const code = (error as { code?: unknown }).code;
+      if (code === "InvalidPasswordException") {
+        throw new errors.NotAuthorizedError(INCORRECT_CREDENTIALS);
+      }
+      if (code === "NotAuthorizedException" || code === "UserNotFoundException") {
+        if (await preventsUserExistenceErrors(cognito, ctx, req["ClientId"])) {
+          throw new errors.NotAuthorizedError(INCORRECT_CREDENTIALS);
+        }
+      }
+      throw error;
+    }
+  };
+}
+
 /** A message sender that writes to the local mailbox file instead of sending. */
 function mailbox(options: CognitoOptions) {
   const deliver = (
     _ctx: unknown,
     _user: unknown,
-    destination: { Destination?: string },
+    destination: string,
     message: { __code?: string; emailSubject?: string; emailMessage?: string; smsMessage?: string },
   ) => {
     const delivered: DeliveredMessage = {
-      to: destination.Destination ?? "",
+      to: destination,
       subject: message.emailSubject,
       message: message.emailMessage,
       sms: message.smsMessage,
@@ -398,7 +492,7 @@ export async function startCognito(options: CognitoOptions): Promise<RunningCogn
   const cognito = await new CognitoServiceFactoryImpl(
     options.dataDirectory,
     dataStoreFactory,
-    new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
+    caseInsensitiveUsernames(new UserPoolServiceFactoryImpl(clock, dataStoreFactory)),
   ).create(ctx, config.UserPoolDefaults);
   const lambda = lambdaWithMigrationSub(
     new services.LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)),
@@ -425,8 +519,18 @@ export async function startCognito(options: CognitoOptions): Promise<RunningCogn
   const baseRouter = Router(serviceSet);
   const router = (target: string): Target => {
     const route = baseRouter(target) as Target;
-    if (target === "InitiateAuth") return withPreAuthentication(options, cognito, route);
-    if (target === "ForgotPassword") return withForgotPasswordMigration(options, cognito, route);
+    if (target === "InitiateAuth") {
+      return withUserExistenceErrorsPrevented(
+        cognito,
+        withPreAuthentication(options, cognito, route),
+      );
+    }
+    if (target === "ForgotPassword") {
+      return withForgotPasswordExistenceHidden(
+        cognito,
+        withForgotPasswordMigration(options, cognito, route),
+      );
+    }
     return route;
   };
   const server = (await createServer(

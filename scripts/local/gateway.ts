@@ -55,7 +55,9 @@ export function startGateway(port: number, upstreamPort: number): Promise<Runnin
         port: upstreamPort,
         method: req.method,
         path: req.url,
-        headers: req.headers,
+        // Raw, so repeated headers reach serverless-offline's multiValueHeaders as in API Gateway
+        // (`req.headers` keeps only the first Authorization).
+        headers: req.rawHeaders,
       },
       (answer) => {
         const status = answer.statusCode ?? 502;

@@ -12,6 +12,32 @@ export function serviceName(file = resolve(import.meta.dirname, "../../serverles
   return match[1];
 }
 
+const CREDENTIALS_HELP =
+  "Configure them (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and retry.";
+
+/** Turns a DescribeStacks failure into a message that says what to do next. */
+function describeFailure(error: unknown, stackName: string, stage: string, region: string) {
+  const name = error instanceof Error ? error.name : "";
+  const message = error instanceof Error ? error.message : "";
+  if (name === "CredentialsProviderError" || /could not load credentials/i.test(message)) {
+    return new TokenScriptError(`No AWS credentials found. ${CREDENTIALS_HELP}`);
+  }
+  if (/^(ExpiredToken|ExpiredTokenException|InvalidClientTokenId|UnrecognizedClient)/.test(name)) {
+    return new TokenScriptError(`Your AWS credentials were refused (${name}). ${CREDENTIALS_HELP}`);
+  }
+  if (/^AccessDenied/.test(name)) {
+    return new TokenScriptError(
+      `Your AWS credentials may not read stack ${stackName} (cloudformation:DescribeStacks is needed).`,
+    );
+  }
+  if (/does not exist/.test(message)) {
+    return new TokenScriptError(
+      `Stack ${stackName} was not found in ${region}. Deploy it first (npm run deploy -- --stage ${stage}), or pass --region.`,
+    );
+  }
+  return error;
+}
+
 export async function deployedTarget(
   stage: string,
   region = process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? "us-east-1",
@@ -27,19 +53,7 @@ export async function deployedTarget(
       (Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""]),
     );
   } catch (error) {
-    const name = error instanceof Error ? error.name : "";
-    const message = error instanceof Error ? error.message : "";
-    if (name === "CredentialsProviderError" || /credential/i.test(message)) {
-      throw new TokenScriptError(
-        "No AWS credentials found. Configure them (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and retry.",
-      );
-    }
-    if (/does not exist/.test(message)) {
-      throw new TokenScriptError(
-        `Stack ${stackName} was not found in ${region}. Deploy it first: npm run deploy -- --stage ${stage}`,
-      );
-    }
-    throw error;
+    throw describeFailure(error, stackName, stage, region);
   }
   const userPoolId = outputs["UserPoolId"];
   const clientId = outputs["UserPoolClientId"];

@@ -2,9 +2,10 @@
  * The CloudFormation template `serverless package` writes for a stage, packaged with no AWS
  * credentials into a folder of its own (so parallel runs and `.serverless/` never collide).
  */
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -34,10 +35,18 @@ export function withoutAwsCredentials(): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs `serverless package --stage <stage>` and returns the template and the folder it wrote. */
+/**
+ * Runs `serverless package --stage <stage>` and returns the template and the folder it wrote. Each
+ * run bundles in a work folder of its own inside `dir`: parallel test files would otherwise
+ * overwrite each other's bundles in the shared `.esbuild` folder.
+ */
 export async function packageStage(stage: string): Promise<{ template: Template; dir: string }> {
-  const dir = join(root, ".local", `package-${stage}-${process.pid}`);
+  const dir = join(root, ".local", `package-${stage}-${process.pid}-${randomUUID().slice(0, 8)}`);
   rmSync(dir, { recursive: true, force: true });
+  const env = {
+    ...withoutAwsCredentials(),
+    ESBUILD_WORK_FOLDER: relative(root, join(dir, "esbuild")),
+  };
   await promisify(execFile)(
     process.execPath,
     [
@@ -48,7 +57,7 @@ export async function packageStage(stage: string): Promise<{ template: Template;
       "--package",
       dir,
     ],
-    { cwd: root, env: withoutAwsCredentials(), maxBuffer: 16 * 1024 * 1024 },
+    { cwd: root, env, maxBuffer: 16 * 1024 * 1024 },
   );
   const template = JSON.parse(
     readFileSync(join(dir, "cloudformation-template-update-stack.json"), "utf8"),
@@ -59,4 +68,42 @@ export async function packageStage(stage: string): Promise<{ template: Template;
 /** Resources of one type, by logical id. */
 export function ofType(template: Template, type: string): [string, Resource][] {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+/** The resolved serverless.yml of a stage (`serverless print --format json`), no credentials. */
+export async function printStage(stage: string): Promise<Record<string, unknown>> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      join(root, "node_modules/osls/bin/serverless.js"),
+      "print",
+      "--stage",
+      stage,
+      "--format",
+      "json",
+    ],
+    { cwd: root, env: withoutAwsCredentials(), maxBuffer: 16 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
+/** True when `cfn-lint` is installed (it is not on npm; tests that need it run only where it is). */
+export function hasCfnLint(): boolean {
+  return spawnSync("cfn-lint", ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+/**
+ * Runs cfn-lint on the template in `dir`. W3005 (Serverless's redundant DependsOn) is ignored;
+ * warnings and informational findings (exit bits 4 and 8) are allowed, errors (bit 2) are not.
+ */
+export function cfnLint(dir: string): { ok: boolean; output: string } {
+  const result = spawnSync(
+    "cfn-lint",
+    ["--ignore-checks", "W3005", "--", join(dir, "cloudformation-template-update-stack.json")],
+    { encoding: "utf8" },
+  );
+  return {
+    ok: result.status !== null && (result.status & 0b11) === 0,
+    output: result.stdout + result.stderr,
+  };
 }

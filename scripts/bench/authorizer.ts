@@ -1,0 +1,71 @@
+/**
+ * The admin authorizer in-process, as deployed (AWS mode, `CognitoJwtVerifier`), with its key
+ * cache warm: the JWKS of a key generated here is loaded with `cacheJwks`, and the tokens are
+ * signed in-process, so no network is involved. One thread: what one Lambda core can do.
+ */
+import { authorizer } from "../../functions/authorizers/admin.js";
+import { createAccessTokenVerifier } from "../../shared/tokens.js";
+import { authorizerEvent } from "../../test/fixtures/authorizer-events.js";
+import { accessClaims, jwksOf, sign, signingKey } from "../../test/fixtures/jwt.js";
+import { micros, rate, withoutStdout, type Micros, type Rate } from "./timing.js";
+
+const USER_POOL_ID = "us-east-1_BenchPool1";
+const CLIENT_ID = "4bench5client6id7for8bench";
+const ISSUER = `https://cognito-idp.us-east-1.amazonaws.com/${USER_POOL_ID}`;
+const TOKENS = 64;
+
+export interface AuthorizerFigures {
+  /** Whole authorizer invocations (header parsing, verification, policy) per second. */
+  verifications: Rate;
+  /** `verify()` alone, per second. */
+  verifyOnly: Rate;
+  /** To reject `Bearer not-a-jwt` (refused before any decoding). */
+  rejectMalformedHeader: Micros;
+  /** To reject a JWT-shaped token whose segments are not base64url JSON. */
+  rejectMalformedJwt: Micros;
+}
+
+async function rejected(promise: Promise<unknown>): Promise<void> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Error && error.message === "Unauthorized") return;
+    throw error;
+  }
+  throw new Error("The authorizer accepted a malformed token");
+}
+
+export async function benchAuthorizer(ms: number): Promise<AuthorizerFigures> {
+  const key = signingKey();
+  const verifier = createAccessTokenVerifier({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID });
+  verifier.cacheJwks(jwksOf(key));
+  const handler = authorizer((token) => verifier.verify(token));
+  const context = { issuer: ISSUER, clientId: CLIENT_ID };
+  const tokens = Array.from({ length: TOKENS }, (_, i) =>
+    sign(key, accessClaims(context, { "cognito:groups": ["admins"], username: `admin-${i}` })),
+  );
+  const events = tokens.map((token) => authorizerEvent({ authorization: `Bearer ${token}` }));
+  const first = await handler(events[0] ?? authorizerEvent());
+  if (first.policyDocument.Statement[0]?.Effect !== "Allow") {
+    throw new Error("The authorizer did not allow a valid admin token");
+  }
+
+  let next = 0;
+  const verifications = await rate(
+    () => handler(events[next++ % events.length] ?? authorizerEvent()),
+    ms,
+  );
+  const verifyOnly = await rate(() => verifier.verify(tokens[next++ % tokens.length] ?? ""), ms);
+  const malformedHeader = authorizerEvent({ authorization: "Bearer not-a-jwt" });
+  const malformedJwt = authorizerEvent({ authorization: "Bearer eyJub3Q.anNvbg.c2ln" });
+  const [header, jwt] = await withoutStdout(async () => [
+    await rate(() => rejected(handler(malformedHeader)), ms / 2),
+    await rate(() => rejected(handler(malformedJwt)), ms / 2),
+  ]);
+  return {
+    verifications,
+    verifyOnly,
+    rejectMalformedHeader: micros(header),
+    rejectMalformedJwt: micros(jwt),
+  };
+}

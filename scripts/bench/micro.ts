@@ -1,0 +1,14 @@
+/**
+ * The in-process benchmarks (the authorizer, the middy stack). `npm run bench` bundles this file
+ * like the functions (minified, no tsx) and runs it in a fresh Node process; it writes its figures
+ * as JSON to the file named by its first argument.
+ */
+import { writeFileSync } from "node:fs";
+import { benchAuthorizer } from "./authorizer.js";
+import { benchMiddy } from "./middy.js";
+
+const [out, ms] = process.argv.slice(2);
+if (out === undefined || ms === undefined) throw new Error("usage: micro <out.json> <ms>");
+const authorizer = await benchAuthorizer(Number(ms));
+const middy = await benchMiddy(Number(ms));
+writeFileSync(out, JSON.stringify({ authorizer, middy }));

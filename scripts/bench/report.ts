@@ -1,0 +1,184 @@
+/**
+ * The benchmark's results: the figures, the targets of issue 9 checked against them, and the
+ * human-readable table. Sizes are in KB of 1000 bytes (the stricter reading of "KB").
+ */
+import type { AuthorizerFigures } from "./authorizer.js";
+import type { FunctionBundle } from "./bundles.js";
+import type { RouteLoad } from "./load.js";
+import type { MiddyFigures } from "./middy.js";
+
+export interface FunctionFigures extends Omit<FunctionBundle, "file"> {
+  kb: number;
+  /** Median cold import, and the fastest of the rounds (the least disturbed by other load). */
+  coldMs: number;
+  coldMinMs: number;
+  ratioToBare: number;
+  /** The SDK floor it is compared with, for functions that bundle SDK clients. */
+  floor?: string;
+  ratioToFloor?: number;
+}
+
+/** SDK floors and calibration bundles, cold-imported in the same rounds as the functions. */
+export interface ReferenceFigures {
+  name: string;
+  kind: "floor" | "calibration";
+  kb: number;
+  coldMs: number;
+  coldMinMs: number;
+  ratioToBare: number;
+}
+
+export interface TargetCheck {
+  target: string;
+  subject: string;
+  value: number;
+  limit: number;
+  met: boolean;
+}
+
+export interface Results {
+  machine: { cpus: number; model: string; node: string; platform: string; date: string };
+  settings: { stage: string; rounds: number; requests: number; connections: number };
+  bareNodeMs: number;
+  references: ReferenceFigures[];
+  functions: FunctionFigures[];
+  authorizer: AuthorizerFigures;
+  middy: MiddyFigures;
+  localApi: RouteLoad[] | null;
+  targets: TargetCheck[];
+}
+
+export const kb = (bytes: number) => bytes / 1000;
+
+function atMost(target: string, subject: string, value: number, limit: number): TargetCheck {
+  return { target, subject, value, limit, met: value <= limit };
+}
+
+/** Every target of issue 9 that these figures can be checked against. */
+export function checkTargets(
+  functions: FunctionFigures[],
+  authorizer: AuthorizerFigures,
+  localApi: RouteLoad[] | null,
+): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const fn of functions) {
+    const usesSdk = fn.sdkClients.length > 0;
+    if (fn.kind === "authorizer") checks.push(atMost("authorizer ≤ 25 KB", fn.name, fn.kb, 25));
+    else if (!usesSdk) checks.push(atMost("no-SDK function ≤ 20 KB", fn.name, fn.kb, 20));
+    checks.push(atMost("bundle ≤ 800 KB", fn.name, fn.kb, 800));
+    if (fn.ratioToFloor !== undefined) {
+      checks.push(atMost("cold import ≤ 1.15× SDK floor", fn.name, fn.ratioToFloor, 1.15));
+    } else {
+      checks.push(atMost("cold import ≤ 1.3× bare node", fn.name, fn.ratioToBare, 1.3));
+    }
+  }
+  const perSecond = authorizer.verifications.best;
+  checks.push({
+    target: "authorizer ≥ 15,000 verifications/s",
+    subject: "adminAuthorizer",
+    value: perSecond,
+    limit: 15_000,
+    met: perSecond >= 15_000,
+  });
+  for (const route of localApi ?? []) {
+    checks.push(atMost("local API: 0 errors", route.route, route.errors + route.warmupErrors, 0));
+  }
+  return checks;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+const fixed = (value: number, digits: number) => value.toFixed(digits);
+
+/** The results as text tables. */
+export function formatResults(results: Results): string {
+  const { machine, settings } = results;
+  const out: string[] = [];
+  out.push(
+    `Benchmark — ${machine.date}, ${machine.cpus} × ${machine.model}, Node ${machine.node}, ` +
+      `stage ${settings.stage}, ${settings.rounds} rounds`,
+    "",
+    `Bare node -e '': ${fixed(results.bareNodeMs, 1)} ms (median)`,
+    "",
+    table(
+      ["function", "kind", "KB", "map KB", "SDK clients", "cold ms", "× bare", "× floor"],
+      [
+        ...results.functions.map((fn) => [
+          fn.name,
+          fn.kind,
+          fixed(fn.kb, 1),
+          fixed(kb(fn.sourceMapBytes), 0),
+          fn.sdkClients.join("+") || "-",
+          fixed(fn.coldMs, 1),
+          fixed(fn.ratioToBare, 2),
+          fn.ratioToFloor === undefined ? "-" : fixed(fn.ratioToFloor, 2),
+        ]),
+        ...results.references.map((r) => [
+          `(${r.name})`,
+          r.kind,
+          fixed(r.kb, 1),
+          "",
+          "",
+          fixed(r.coldMs, 1),
+          fixed(r.ratioToBare, 2),
+          r.kind === "floor" ? "1.00" : "-",
+        ]),
+      ],
+    ),
+    "",
+  );
+  const a = results.authorizer;
+  out.push(
+    `Authorizer, warm key cache, one thread: ${fixed(a.verifications.best, 0)} verifications/s ` +
+      `(${fixed(a.verifications.wall, 0)}/s wall-clock in this run); verify() alone ` +
+      `${fixed(a.verifyOnly.best, 0)}/s. Rejects a malformed header in ` +
+      `${fixed(a.rejectMalformedHeader.best, 1)} µs, a malformed JWT in ` +
+      `${fixed(a.rejectMalformedJwt.best, 1)} µs (log line built, not written).`,
+  );
+  const m = results.middy;
+  out.push(
+    `Middy stack api(): ${fixed(m.api.best, 2)} µs per call vs ${fixed(m.bare.best, 2)} µs for the ` +
+      `bare handler: ${fixed(m.overhead.best, 2)} µs overhead.`,
+    "(Rates and times: best batch by CPU time, see README; wall-clock medians in the JSON.)",
+    "",
+  );
+  if (results.localApi) {
+    out.push(
+      table(
+        ["local API", "requests", "connections", "p50 ms", "p99 ms", "req/s", "errors"],
+        results.localApi.map((r) => [
+          r.route,
+          String(r.requests),
+          String(r.connections),
+          fixed(r.p50Ms, 1),
+          fixed(r.p99Ms, 1),
+          fixed(r.requestsPerSecond, 0),
+          `${r.errors} (+${r.warmupErrors} warm-up)`,
+        ]),
+      ),
+      "",
+    );
+    for (const r of results.localApi) {
+      for (const sample of r.errorSamples) out.push(`  ${r.route} error: ${sample}`);
+    }
+  } else {
+    out.push("Local API: skipped (--skip-load)", "");
+  }
+  const unmet = results.targets.filter((t) => !t.met);
+  out.push(
+    unmet.length === 0
+      ? `All ${results.targets.length} targets met.`
+      : `${unmet.length} of ${results.targets.length} targets unmet:\n` +
+          unmet
+            .map((t) => `  ${t.target}: ${t.subject} ${fixed(t.value, 2)} (limit ${t.limit})`)
+            .join("\n"),
+  );
+  return out.join("\n");
+}

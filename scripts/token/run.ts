@@ -1,0 +1,55 @@
+/**
+ * `npm run token` as a function of its arguments, so tests can run it with mocked AWS clients:
+ * prints `export ACCESS_TOKEN=… ID_TOKEN=… REFRESH_TOKEN=…` to `out` and returns 0, or prints a
+ * message meant for the person running it to `err` and returns 1.
+ */
+import { parseArgs } from "node:util";
+import { deployedTarget } from "./deployed.js";
+import { localTarget } from "./local.js";
+import { signIn, TokenScriptError, type Target } from "./sign-in.js";
+
+const DEFAULT_LOCAL_PASSWORD = "Str0ng!pass";
+
+export const USAGE =
+  "usage: npm run token -- --email <email> [--password <password>] [--stage <stage>] [--code <code>] [--region <region>]";
+
+export interface Output {
+  write(text: string): unknown;
+}
+
+async function tokenLine(args: string[]): Promise<string> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      email: { type: "string" },
+      password: { type: "string" },
+      stage: { type: "string", default: "local" },
+      code: { type: "string" },
+      region: { type: "string" },
+    },
+    strict: true,
+  });
+  const email = values.email?.trim();
+  if (!email) throw new TokenScriptError(USAGE);
+  const stage = values.stage;
+  const password = values.password ?? (stage === "local" ? DEFAULT_LOCAL_PASSWORD : undefined);
+  if (password === undefined) throw new TokenScriptError(USAGE);
+  const target: Target =
+    stage === "local" ? localTarget() : await deployedTarget(stage, values.region);
+  const tokens = await signIn(target, { email, password, code: values.code });
+  return `export ACCESS_TOKEN=${tokens.accessToken} ID_TOKEN=${tokens.idToken} REFRESH_TOKEN=${tokens.refreshToken}\n`;
+}
+
+export async function run(args: string[], out: Output, err: Output): Promise<number> {
+  try {
+    out.write(await tokenLine(args));
+    return 0;
+  } catch (error) {
+    const message =
+      error instanceof TokenScriptError || error instanceof TypeError
+        ? error.message
+        : `Unexpected error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    err.write(`${message}\n`);
+    return 1;
+  }
+}

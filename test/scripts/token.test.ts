@@ -1,0 +1,208 @@
+import {
+  CloudFormationClient,
+  CloudFormationServiceException,
+  DescribeStacksCommand,
+} from "@aws-sdk/client-cloudformation";
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  NotAuthorizedException,
+  SignUpCommand,
+  UserLambdaValidationException,
+  UserNotConfirmedException,
+  UsernameExistsException,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import { run } from "../../scripts/token/run.js";
+
+const cloudFormation = mockClient(CloudFormationClient);
+const cognito = mockClient(CognitoIdentityProviderClient);
+
+const EMAIL = "alice@example.com";
+const PASSWORD = "Str0ng!pass-word";
+const ARGS = ["--stage", "dev", "--region", "eu-west-1", "--email", EMAIL, "--password", PASSWORD];
+const OUTPUTS = [
+  { OutputKey: "UserPoolId", OutputValue: "eu-west-1_Pool" },
+  { OutputKey: "UserPoolClientId", OutputValue: "client-123" },
+  { OutputKey: "Region", OutputValue: "eu-west-1" },
+];
+const TOKENS = { AccessToken: "access.jwt", IdToken: "id.jwt", RefreshToken: "refresh-token" };
+
+const meta = { $metadata: {} };
+const serviceError = (name: string, message: string) =>
+  new CloudFormationServiceException({ name, message, $fault: "client", ...meta });
+
+async function token(args: string[] = ARGS) {
+  let stdout = "";
+  let stderr = "";
+  const code = await run(
+    args,
+    { write: (text: string) => (stdout += text) },
+    { write: (text: string) => (stderr += text) },
+  );
+  return { code, stdout, stderr };
+}
+
+beforeEach(() => {
+  cloudFormation.reset();
+  cognito.reset();
+  cloudFormation.on(DescribeStacksCommand).resolves({
+    Stacks: [
+      {
+        StackName: "x",
+        StackStatus: "CREATE_COMPLETE",
+        CreationTime: new Date(),
+        Outputs: OUTPUTS,
+      },
+    ],
+  });
+});
+
+describe("npm run token against a deployed stage", () => {
+  it("reads the stack's outputs, signs an existing user in and prints the three exports", async () => {
+    cognito
+      .on(SignUpCommand)
+      .rejects(new UsernameExistsException({ message: "User already exists", ...meta }))
+      .on(InitiateAuthCommand)
+      .resolves({ AuthenticationResult: TOKENS });
+
+    const result = await token();
+
+    expect(result).toEqual({
+      code: 0,
+      stdout: "export ACCESS_TOKEN=access.jwt ID_TOKEN=id.jwt REFRESH_TOKEN=refresh-token\n",
+      stderr: "",
+    });
+    expect(cloudFormation.commandCalls(DescribeStacksCommand)[0]?.args[0].input).toEqual({
+      StackName: "cognito-api-dev",
+    });
+    expect(cognito.commandCalls(InitiateAuthCommand)[0]?.args[0].input).toEqual({
+      ClientId: "client-123",
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: EMAIL, PASSWORD },
+    });
+  });
+
+  it("signs a new user up and asks for the emailed code instead of confirming them itself", async () => {
+    cognito.on(SignUpCommand).resolves({ UserConfirmed: false, UserSub: "sub-1" });
+
+    const result = await token();
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(`A confirmation code was sent to ${EMAIL}`);
+    expect(result.stderr).toContain("--code");
+    expect(cognito.commandCalls(SignUpCommand)[0]?.args[0].input).toMatchObject({
+      ClientId: "client-123",
+      Username: EMAIL,
+    });
+    expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(0);
+  });
+
+  it("confirms an unconfirmed user with --code, then signs them in", async () => {
+    cognito
+      .on(SignUpCommand)
+      .rejects(new UsernameExistsException({ message: "User already exists", ...meta }))
+      .on(InitiateAuthCommand)
+      .rejectsOnce(new UserNotConfirmedException({ message: "User is not confirmed.", ...meta }))
+      .resolves({ AuthenticationResult: TOKENS })
+      .on(ConfirmSignUpCommand)
+      .resolves({});
+
+    const result = await token([...ARGS, "--code", "123456"]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^export ACCESS_TOKEN=access\.jwt /);
+    expect(cognito.commandCalls(ConfirmSignUpCommand)[0]?.args[0].input).toEqual({
+      ClientId: "client-123",
+      Username: EMAIL,
+      ConfirmationCode: "123456",
+    });
+  });
+
+  it("says how to deploy when the stack does not exist", async () => {
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(serviceError("ValidationError", "Stack with id cognito-api-dev does not exist"));
+
+    const result = await token();
+
+    expect(result).toMatchObject({ code: 1, stdout: "" });
+    expect(result.stderr).toContain("Stack cognito-api-dev was not found in eu-west-1");
+    expect(result.stderr).toContain("npm run deploy -- --stage dev");
+    expect(cognito.calls()).toHaveLength(0);
+  });
+
+  it("says how to configure credentials when there are none", async () => {
+    cloudFormation.on(DescribeStacksCommand).rejects(
+      Object.assign(new Error("Could not load credentials from any providers"), {
+        name: "CredentialsProviderError",
+      }),
+    );
+
+    const result = await token();
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^No AWS credentials found\. Configure them \(aws configure/);
+    expect(cognito.calls()).toHaveLength(0);
+  });
+
+  it("tells expired credentials and missing permissions apart", async () => {
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .rejectsOnce(
+        serviceError("ExpiredToken", "The security token included in the request is expired"),
+      )
+      .rejectsOnce(serviceError("AccessDenied", "User: arn:aws:iam::1:user/x is not authorized"));
+
+    const expired = await token();
+    const denied = await token();
+
+    expect(expired.stderr).toContain("Your AWS credentials were refused (ExpiredToken)");
+    expect(denied.stderr).toContain("may not read stack cognito-api-dev");
+    expect(denied.stderr).not.toContain("arn:aws:iam");
+  });
+
+  it("refuses a stack without the user pool outputs", async () => {
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: "x", StackStatus: "ROLLBACK_COMPLETE", CreationTime: new Date() }],
+    });
+
+    const result = await token();
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("has no UserPoolId/UserPoolClientId outputs");
+  });
+
+  it("needs --password for a deployed stage and calls nothing without it", async () => {
+    const result = await token(["--stage", "dev", "--email", EMAIL]);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^usage: npm run token/);
+    expect(cloudFormation.calls()).toHaveLength(0);
+  });
+
+  it("reports a wrong password and a refused sign-up in plain words, never the password", async () => {
+    cognito
+      .on(SignUpCommand)
+      .rejectsOnce(new UsernameExistsException({ message: "exists", ...meta }))
+      .rejectsOnce(
+        new UserLambdaValidationException({
+          message: "PreSignUp failed with error Sign-up is limited to approved email domains..",
+          ...meta,
+        }),
+      );
+    cognito
+      .on(InitiateAuthCommand)
+      .rejects(new NotAuthorizedException({ message: "Incorrect username or password.", ...meta }));
+
+    const wrongPassword = await token();
+    const refused = await token();
+
+    expect(wrongPassword.stderr).toBe("Incorrect email or password.\n");
+    expect(refused.stderr).toBe("Sign-up refused: Sign-up is limited to approved email domains.\n");
+    expect(wrongPassword.stderr + refused.stderr).not.toContain(PASSWORD);
+  });
+});

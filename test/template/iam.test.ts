@@ -1,0 +1,226 @@
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ofType, packageStage, type Resource, type Template } from "../support/template.js";
+
+/**
+ * What each function may do besides writing its own log group, as `<action> <resource>`, read
+ * from its code (shared/notes.ts, files.ts, profiles.ts, legacy-users.ts). Adding a grant to a
+ * role means adding it here too: that is the review least privilege needs.
+ */
+const GRANTS: Record<string, string[]> = {
+  GetHealth: [],
+  GetMe: ["dynamodb:GetItem DataTable"],
+  UpdateMe: ["dynamodb:UpdateItem DataTable"],
+  CreateNote: ["dynamodb:PutItem DataTable"],
+  ListNotes: ["dynamodb:Query DataTable"],
+  GetNote: ["dynamodb:GetItem DataTable"],
+  UpdateNote: ["dynamodb:UpdateItem DataTable"],
+  DeleteNote: ["dynamodb:DeleteItem DataTable"],
+  CreateFile: ["dynamodb:PutItem DataTable", "s3:PutObject FilesBucket/users/*"],
+  ListFiles: [
+    "dynamodb:Query DataTable",
+    "dynamodb:UpdateItem DataTable",
+    "dynamodb:DeleteItem DataTable",
+    "s3:GetObject FilesBucket/users/*",
+    "s3:ListBucket FilesBucket",
+  ],
+  GetFile: [
+    "dynamodb:GetItem DataTable",
+    "dynamodb:UpdateItem DataTable",
+    "dynamodb:DeleteItem DataTable",
+    "s3:GetObject FilesBucket/users/*",
+    "s3:ListBucket FilesBucket",
+  ],
+  DeleteFile: ["dynamodb:DeleteItem DataTable", "s3:DeleteObject FilesBucket/users/*"],
+  AdminAuthorizer: [],
+  ListUsers: ["dynamodb:Query DataTable/index/gsi1"],
+  DisableUser: ["dynamodb:UpdateItem DataTable"],
+  EnableUser: ["dynamodb:UpdateItem DataTable"],
+  PreSignUp: [],
+  PostConfirmation: ["dynamodb:PutItem DataTable"],
+  PreAuthentication: ["dynamodb:GetItem DataTable"],
+  PostAuthentication: [
+    "dynamodb:GetItem DataTable",
+    "dynamodb:PutItem DataTable",
+    "dynamodb:UpdateItem DataTable",
+  ],
+  PreTokenGeneration: ["dynamodb:GetItem DataTable", "dynamodb:PutItem DataTable"],
+  CustomMessage: [],
+  UserMigration: ["dynamodb:GetItem LegacyUsersTable"],
+};
+
+/**
+ * Serverless's own custom resource that sets the account-wide API Gateway logging role once
+ * (`provider.logs.restApi`; gone with `apiGatewayLogsRoleManagedExternally`). It touches no data.
+ */
+const ACCOUNT_ROLE_FUNCTION = "CustomDashresourceDashapigwDashcwDashroleLambdaFunction";
+
+const TRIGGERS = [
+  "PreSignUp",
+  "PostConfirmation",
+  "PreAuthentication",
+  "PostAuthentication",
+  "PreTokenGeneration",
+  "CustomMessage",
+  "UserMigration",
+];
+
+const WRITE_LOGS = ["logs:CreateLogStream", "logs:PutLogEvents"];
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** A readable name for a policy resource: `DataTable`, `FilesBucket/users/*`, or raw JSON. */
+function resourceName(resource: unknown): string {
+  if (typeof resource === "string") return resource;
+  const getAtt = (resource as { "Fn::GetAtt"?: [string, string] })["Fn::GetAtt"];
+  if (getAtt?.[1] === "Arn") return getAtt[0];
+  const sub = (resource as { "Fn::Sub"?: unknown })["Fn::Sub"];
+  if (typeof sub === "string") return sub.replace(/\$\{(\w+)\.Arn\}/g, "$1");
+  return JSON.stringify(resource);
+}
+
+function statements(role: Resource | undefined): Statement[] {
+  const policies = (role?.Properties["Policies"] ?? []) as {
+    PolicyDocument: { Statement: Statement[] };
+  }[];
+  return policies.flatMap((policy) => policy.PolicyDocument.Statement);
+}
+
+/** Every `<action> <resource>` an Allow statement grants. */
+function grants(role: Resource | undefined): string[] {
+  return statements(role)
+    .filter((statement) => statement.Effect === "Allow")
+    .flatMap((statement) =>
+      list(statement.Action).flatMap((action) =>
+        list(statement.Resource).map((resource) => `${action} ${resourceName(resource)}`),
+      ),
+    );
+}
+
+function roleIdOf(fn: Resource): string {
+  const role = fn.Properties["Role"] as { "Fn::GetAtt"?: [string, string] };
+  return role["Fn::GetAtt"]?.[0] ?? JSON.stringify(role);
+}
+
+describe("IAM in the packaged template (stage dev)", () => {
+  let template: Template;
+  let dir: string;
+
+  beforeAll(async () => {
+    ({ template, dir } = await packageStage("dev"));
+  }, 300_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const functions = () =>
+    ofType(template, "AWS::Lambda::Function").filter(([id]) => id !== ACCOUNT_ROLE_FUNCTION);
+  const roleOf = (fn: Resource) => template.Resources[roleIdOf(fn)];
+
+  it("has exactly the functions whose grants are listed here", () => {
+    const names = functions().map(([id]) => id.replace(/LambdaFunction$/, ""));
+
+    expect(names.sort()).toEqual(Object.keys(GRANTS).sort());
+  });
+
+  it("gives every function a role of its own, and has no shared provider role", () => {
+    const roleIds = ofType(template, "AWS::Lambda::Function").map(([, fn]) => roleIdOf(fn));
+
+    expect(new Set(roleIds).size).toBe(roleIds.length);
+    for (const roleId of roleIds)
+      expect(template.Resources[roleId]?.Type, roleId).toBe("AWS::IAM::Role");
+    expect(template.Resources["IamRoleLambdaExecution"]).toBeUndefined();
+  });
+
+  it("lets every role be assumed by Lambda only", () => {
+    for (const [id, role] of ofType(template, "AWS::IAM::Role")) {
+      const trust = role.Properties["AssumeRolePolicyDocument"] as {
+        Statement: { Principal: Record<string, string | string[]> }[];
+      };
+      const principals = trust.Statement.map(({ Principal }) => ({
+        ...Principal,
+        Service: list(Principal["Service"] ?? []),
+      }));
+
+      expect(principals, id).toEqual([{ Service: ["lambda.amazonaws.com"] }]);
+    }
+  });
+
+  it("lets each function write only its own log group", () => {
+    for (const [id, fn] of functions()) {
+      const name = id.replace(/LambdaFunction$/, "");
+      const logGrants = grants(roleOf(fn)).filter((grant) => grant.startsWith("logs:"));
+
+      expect(logGrants.sort(), id).toEqual(WRITE_LOGS.map((action) => `${action} ${name}LogGroup`));
+      expect(template.Resources[`${name}LogGroup`]?.Properties["LogGroupName"], id).toBe(
+        `/aws/lambda/${fn.Properties["FunctionName"] as string}`,
+      );
+    }
+  });
+
+  it.each(Object.entries(GRANTS))(
+    "grants %s exactly the data actions its code uses",
+    (name, expected) => {
+      const fn = template.Resources[`${name}LambdaFunction`];
+      expect(fn).toBeDefined();
+
+      const dataGrants = grants(fn && roleOf(fn)).filter((grant) => !grant.startsWith("logs:"));
+
+      expect(dataGrants.sort()).toEqual([...expected].sort());
+    },
+  );
+
+  it("never grants a wildcard action, nor a data action on a wildcard resource", () => {
+    for (const [id, role] of ofType(template, "AWS::IAM::Role")) {
+      for (const statement of statements(role)) {
+        const actions = list(statement.Action);
+        const resources = list(statement.Resource).map(resourceName);
+
+        for (const action of actions) expect(action, id).not.toMatch(/(^|:)\*$/);
+        expect(resources, id).not.toContain("*");
+        if (actions.some((action) => /^(dynamodb|s3):/.test(action))) {
+          for (const resource of resources) {
+            expect(resource, id).toMatch(
+              /^(DataTable|DataTable\/index\/gsi1|LegacyUsersTable|FilesBucket|FilesBucket\/users\/\*)$/,
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it("keeps Serverless's API Gateway logging custom resource away from data and logs", () => {
+    const custom = template.Resources[ACCOUNT_ROLE_FUNCTION];
+    expect(custom).toBeDefined();
+
+    const customGrants = grants(custom && roleOf(custom));
+
+    expect(customGrants.length).toBeGreaterThan(0);
+    for (const grant of customGrants) expect(grant).toMatch(/^(iam|apigateway):/);
+  });
+
+  it("lets API Gateway invoke the route functions and the authorizer, from this API only", () => {
+    const permissions = ofType(template, "AWS::Lambda::Permission").filter(
+      ([, p]) => p.Properties["Principal"] === "apigateway.amazonaws.com",
+    );
+    const invoked = permissions.map(([, p]) =>
+      resourceName(p.Properties["FunctionName"]).replace(/LambdaFunction$/, ""),
+    );
+
+    expect(invoked.sort()).toEqual(
+      Object.keys(GRANTS)
+        .filter((name) => !TRIGGERS.includes(name))
+        .sort(),
+    );
+    for (const [id, permission] of permissions) {
+      const source = JSON.stringify(permission.Properties["SourceArn"]);
+      expect(source, id).toContain('{"Ref":"ApiGatewayRestApi"}');
+      expect(source, id).toContain('{"Ref":"AWS::AccountId"}');
+    }
+  });
+});
