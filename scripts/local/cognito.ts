@@ -256,6 +256,17 @@ function lambdaWithMigrationSub(inner: {
 
 type Target = (ctx: { logger: unknown }, req: Json) => Promise<unknown>;
 
+/** The pool of an app client, and the user `username` names in it (null when unknown). */
+async function lookUp(cognito: Json, ctx: unknown, clientId: unknown, username: string) {
+  const getPool = cognito["getUserPoolForClientId"] as (c: unknown, id: unknown) => Promise<Json>;
+  const pool = await getPool.call(cognito, ctx, clientId);
+  const getUser = pool["getUserByUsername"] as (
+    c: unknown,
+    u: string,
+  ) => Promise<EmulatorUser | null>;
+  return { pool, user: await getUser.call(pool, ctx, username) };
+}
+
 /** Runs PreAuthentication for a known user before the emulator's own InitiateAuth. */
 function withPreAuthentication(options: CognitoOptions, cognito: Json, target: Target): Target {
   return async (ctx, req) => {
@@ -266,16 +277,7 @@ function withPreAuthentication(options: CognitoOptions, cognito: Json, target: T
       username &&
       options.triggers.PreAuthentication
     ) {
-      const getPool = cognito["getUserPoolForClientId"] as (
-        c: unknown,
-        id: unknown,
-      ) => Promise<Json>;
-      const pool = await getPool.call(cognito, ctx, req["ClientId"]);
-      const getUser = pool["getUserByUsername"] as (
-        c: unknown,
-        u: string,
-      ) => Promise<EmulatorUser | null>;
-      const user = await getUser.call(pool, ctx, username);
+      const { pool, user } = await lookUp(cognito, ctx, req["ClientId"], username);
       if (user) {
         await invokeTrigger(options, "PreAuthentication", {
           version: "1",
@@ -306,16 +308,8 @@ function withForgotPasswordMigration(
   return async (ctx, req) => {
     const username = req["Username"];
     if (typeof username === "string" && options.triggers.UserMigration) {
-      const getPool = cognito["getUserPoolForClientId"] as (
-        c: unknown,
-        id: unknown,
-      ) => Promise<Json>;
-      const pool = await getPool.call(cognito, ctx, req["ClientId"]);
-      const getUser = pool["getUserByUsername"] as (
-        c: unknown,
-        u: string,
-      ) => Promise<EmulatorUser | null>;
-      if (!(await getUser.call(pool, ctx, username))) {
+      const { pool, user } = await lookUp(cognito, ctx, req["ClientId"], username);
+      if (!user) {
         const result = await invokeTrigger(options, "UserMigration", {
           version: "1",
           triggerSource: "UserMigration_ForgotPassword",

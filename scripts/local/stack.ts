@@ -142,6 +142,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A free port for every part of the stack (tests and benchmarks run beside `npm start`). */
+export async function freePorts(): Promise<Ports> {
+  return {
+    api: await freePort(),
+    lambda: await freePort(),
+    cognito: await freePort(),
+    dynamodb: await freePort(),
+    s3: await freePort(),
+  };
+}
+
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function waitFor(

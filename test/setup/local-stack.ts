@@ -6,21 +6,19 @@
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePort, startStack } from "../../scripts/local/stack.js";
+import { freePorts, startStack } from "../../scripts/local/stack.js";
 
 const root = resolve(import.meta.dirname, "../..");
 
 export default async function setup(project: TestProject) {
   const stateDir = join(root, ".local", `test-${process.pid}`);
   rmSync(stateDir, { recursive: true, force: true });
-  const ports = {
-    api: await freePort(),
-    lambda: await freePort(),
-    cognito: await freePort(),
-    dynamodb: await freePort(),
-    s3: await freePort(),
-  };
-  const running = await startStack({ ports, stateDir, persistent: false, log: () => undefined });
+  const running = await startStack({
+    ports: await freePorts(),
+    stateDir,
+    persistent: false,
+    log: () => undefined,
+  });
   project.provide("stack", running.info);
   project.provide("stackLogsDir", join(stateDir, "logs"));
   return async () => {
