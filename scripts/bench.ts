@@ -1,12 +1,13 @@
 /**
- * `npm run bench [-- --rounds 30 --requests 2000 --connections 10 --skip-load --json]`
+ * `npm run bench [-- --rounds 30 --requests 2000 --connections 10 --skip-load --json --check]`
  *
  * Measures what issue 9 asks for, on this machine, in one run: for every function of the packaged
  * `dev` stage its bundle size and cold import time (a ratio to a bare `node -e ''`, and for
  * functions with SDK clients to the SDK floor); the authorizer's verifications per second and
  * rejection time; the middy stack's overhead per call; and the local API's latency and errors
- * under a bounded load. Prints a table (or the JSON with `--json`), always writes
- * `.local/bench-results.json`, and exits 1 when a target is unmet. Progress goes to stderr.
+ * under a bounded load. Prints a table (or the JSON with `--json`) and always writes
+ * `.local/bench-results.json`; with `--check` it exits 1 when a target is unmet. Progress goes to
+ * stderr.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -31,7 +32,7 @@ const root = resolve(import.meta.dirname, "..");
 const workDir = join(root, ".local", "bench");
 const resultsFile = join(root, ".local", "bench-results.json");
 const STAGE = "dev";
-const MICRO_BENCH_MS = 3000;
+const MICRO_BENCH_MS = 4500;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
       connections: { type: "string" },
       "skip-load": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      check: { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -173,7 +175,7 @@ async function main(): Promise<void> {
     values.json ? `${JSON.stringify(results, null, 2)}\n` : `${formatResults(results)}\n`,
   );
   log(`Results written to ${resultsFile}`);
-  if (results.targets.some((t) => !t.met)) process.exitCode = 1;
+  if (values.check && results.targets.some((t) => !t.met)) process.exitCode = 1;
 }
 
 try {

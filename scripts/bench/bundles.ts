@@ -23,6 +23,8 @@ export interface FunctionBundle {
   file: string;
   bytes: number;
   sourceMapBytes: number;
+  /** The deployment package (the zip uploaded to Lambda). */
+  zipBytes: number;
   /** AWS SDK client packages bundled (`client-dynamodb`, `client-s3`), from the source map. */
   sdkClients: string[];
   /** The function's NODE_OPTIONS in the deployed configuration. */
@@ -144,7 +146,8 @@ export async function packagedBundles(
   ) as PackagedState;
   const { provider, functions, custom } = state.service;
   const bundles = Object.entries(functions).map(([name, fn]): FunctionBundle => {
-    const entries = readZip(readFileSync(join(packageDir, basename(fn.package.artifact))));
+    const zip = readFileSync(join(packageDir, basename(fn.package.artifact)));
+    const entries = readZip(zip);
     const entry = fn.handler.slice(0, fn.handler.lastIndexOf("."));
     const code = entries.get(`${entry}.mjs`);
     const map = entries.get(`${entry}.mjs.map`);
@@ -160,6 +163,7 @@ export async function packagedBundles(
       file,
       bytes: code.length,
       sourceMapBytes: map?.length ?? 0,
+      zipBytes: zip.length,
       sdkClients: map ? sdkClientsOf(map) : [],
       nodeOptions:
         stringEnv(fn.environment, "NODE_OPTIONS") ??

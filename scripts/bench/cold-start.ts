@@ -5,6 +5,7 @@
  * the rounds is kept. A first round only warms the file cache and is not counted.
  */
 import { spawnSync } from "node:child_process";
+import { median } from "./timing.js";
 
 export interface ColdTarget {
   id: string;
@@ -27,14 +28,6 @@ function shuffled<T>(items: readonly T[]): T[] {
     [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
   }
   return copy;
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? NaN)
-    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 }
 
 function runOnce(target: ColdTarget): number {

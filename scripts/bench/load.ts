@@ -14,7 +14,7 @@ import {
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { StackInfo } from "../local/stack-info.js";
-import { freePort, LOCAL_CREDENTIALS, startStack } from "../local/stack.js";
+import { createStack, freePorts, LOCAL_CREDENTIALS } from "../local/stack.js";
 import { percentile } from "./timing.js";
 
 export interface LoadOptions {
@@ -125,32 +125,35 @@ async function loadRoute(
   };
 }
 
-/** Starts the local stack in `stateDir`, loads GET /health and GET /me, and stops it again. */
+/**
+ * Starts the local stack in `stateDir`, loads GET /health and GET /me, and stops it again (also on
+ * Ctrl-C: its parts run in process groups of their own, which would otherwise outlive the bench).
+ */
 export async function benchLocalApi(
   stateDir: string,
   options: LoadOptions,
   log: (line: string) => void,
 ): Promise<RouteLoad[]> {
   rmSync(stateDir, { recursive: true, force: true });
-  const ports = {
-    api: await freePort(),
-    lambda: await freePort(),
-    cognito: await freePort(),
-    dynamodb: await freePort(),
-    s3: await freePort(),
+  const stack = createStack({ ports: await freePorts(), stateDir, persistent: false, log });
+  const interrupted = () => {
+    void stack.stop().finally(() => process.exit(130));
   };
-  const running = await startStack({ ports, stateDir, persistent: false, log });
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
-    const { apiUrl } = running.info;
-    const token = await accessToken(running.info);
+    const { info } = await stack.start();
+    const token = await accessToken(info);
     const authorization = { Authorization: `Bearer ${token}` };
     log(`Loading GET /health (${options.requests} requests, ${options.connections} connections)…`);
-    const health = await loadRoute("GET /health", `${apiUrl}/health`, {}, options);
+    const health = await loadRoute("GET /health", `${info.apiUrl}/health`, {}, options);
     log(`Loading GET /me (${options.requests} requests, ${options.connections} connections)…`);
-    const me = await loadRoute("GET /me", `${apiUrl}/me`, authorization, options);
+    const me = await loadRoute("GET /me", `${info.apiUrl}/me`, authorization, options);
     return [health, me];
   } finally {
-    await running.stop();
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
+    await stack.stop();
     rmSync(stateDir, { recursive: true, force: true });
   }
 }

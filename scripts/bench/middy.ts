@@ -14,7 +14,7 @@ export interface MiddyFigures {
   overhead: Micros;
 }
 
-const BATCHES = 10;
+const BATCHES = 20;
 
 export async function benchMiddy(ms: number): Promise<MiddyFigures> {
   const trivial: ApiHandler = () => json(200, { status: "ok" });

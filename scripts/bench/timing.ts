@@ -22,9 +22,12 @@ export interface Micros {
   wall: number;
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 }
 
 /** Calls `operation` back to back for about `ms` milliseconds. */
@@ -55,7 +58,7 @@ export const micros = (r: Rate): Micros => ({ best: 1e6 / r.best, wall: 1e6 / r.
 export async function rate(
   operation: () => Promise<unknown>,
   ms: number,
-  batches = 10,
+  batches = 30,
 ): Promise<Rate> {
   for (let i = 0; i < 200; i++) await operation();
   const samples: Sample[] = [];

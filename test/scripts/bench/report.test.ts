@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import type { AuthorizerFigures } from "../../../scripts/bench/authorizer.js";
+import type { RouteLoad } from "../../../scripts/bench/load.js";
+import { checkTargets, type FunctionFigures } from "../../../scripts/bench/report.js";
+import { percentile } from "../../../scripts/bench/timing.js";
+
+function fn(overrides: Partial<FunctionFigures>): FunctionFigures {
+  return {
+    name: "getHealth",
+    kind: "route",
+    handler: "functions/get-health.handler",
+    bytes: 6000,
+    sourceMapBytes: 9000,
+    zipBytes: 5000,
+    sdkClients: [],
+    nodeOptions: "--enable-source-maps",
+    kb: 6,
+    coldMs: 50,
+    coldMinMs: 45,
+    ratioToBare: 1.2,
+    ...overrides,
+  };
+}
+
+const authorizer: AuthorizerFigures = {
+  verifications: { best: 16_000, wall: 12_000 },
+  verifyOnly: { best: 17_000, wall: 13_000 },
+  signatureOnly: { best: 25_000, wall: 20_000 },
+  rejectMalformedHeader: { best: 20, wall: 30 },
+  rejectMalformedJwt: { best: 50, wall: 60 },
+};
+
+const route = (errors: number, warmupErrors = 0): RouteLoad => ({
+  route: "GET /me",
+  requests: 2000,
+  connections: 10,
+  p50Ms: 20,
+  p99Ms: 80,
+  requestsPerSecond: 300,
+  errors,
+  warmupErrors,
+  errorSamples: [],
+});
+
+const unmet = (functions: FunctionFigures[], load: RouteLoad[] | null = null) =>
+  checkTargets(functions, authorizer, load)
+    .filter((check) => !check.met)
+    .map((check) => `${check.target}: ${check.subject}`);
+
+describe("checkTargets", () => {
+  it("holds a function without the SDK to 20 KB and 1.3× bare node", () => {
+    expect(unmet([fn({ kb: 19.9, ratioToBare: 1.29 })])).toEqual([]);
+
+    expect(unmet([fn({ kb: 20.1, ratioToBare: 1.31 })])).toEqual([
+      "no-SDK function ≤ 20 KB: getHealth",
+      "cold import ≤ 1.3× bare node: getHealth",
+    ]);
+  });
+
+  it("holds the authorizer to 25 KB, not 20", () => {
+    const admin = fn({ name: "adminAuthorizer", kind: "authorizer", kb: 24 });
+
+    expect(unmet([admin])).toEqual([]);
+    expect(unmet([{ ...admin, kb: 26 }])).toEqual(["authorizer ≤ 25 KB: adminAuthorizer"]);
+  });
+
+  it("compares a function with SDK clients to its floor, not to bare node", () => {
+    const getMe = fn({
+      name: "getMe",
+      kb: 350,
+      sdkClients: ["client-dynamodb"],
+      ratioToBare: 3.2,
+      floor: "client-dynamodb",
+      ratioToFloor: 1.1,
+    });
+
+    expect(unmet([getMe])).toEqual([]);
+    expect(unmet([{ ...getMe, ratioToFloor: 1.2 }])).toEqual([
+      "cold import ≤ 1.15× SDK floor: getMe",
+    ]);
+  });
+
+  it("holds every function to 800 KB", () => {
+    const big = fn({ name: "createFile", kb: 801, sdkClients: ["client-s3"], ratioToFloor: 1 });
+
+    expect(unmet([big])).toEqual(["bundle ≤ 800 KB: createFile"]);
+  });
+
+  it("needs 15,000 verifications per second and no error under load, warm-up included", () => {
+    const slow = { ...authorizer, verifications: { best: 14_999, wall: 20_000 } };
+
+    expect(checkTargets([], slow, null).filter((c) => !c.met)).toHaveLength(1);
+    expect(unmet([], [route(0)])).toEqual([]);
+    expect(unmet([], [route(0, 1)])).toEqual(["local API: 0 errors: GET /me"]);
+    expect(unmet([], [route(2)])).toEqual(["local API: 0 errors: GET /me"]);
+  });
+});
+
+describe("percentile", () => {
+  it("picks by nearest rank", () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+
+    expect(percentile(values, 50)).toBe(50);
+    expect(percentile(values, 99)).toBe(99);
+    expect(percentile(values, 100)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+  });
+});
