@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --rounds 30 --requests 2000 --connections 10 --skip-load --json --check]`
+ * `npm run bench [-- --rounds 60 --requests 2000 --connections 10 --skip-load --json --check]`
  *
  * Measures what issue 9 asks for, on this machine, in one run: for every function of the packaged
  * `dev` stage its bundle size and cold import time (a ratio to a bare `node -e ''`, and for
@@ -36,9 +36,9 @@ const MICRO_BENCH_MS = 4500;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Bundles that calibrate the ratios: what any ESM bundle costs, and the issue's reference. */
+/** Bundles that calibrate the ratios: what loading any bundle costs, and the issue's reference. */
 const CALIBRATION = {
-  "empty ESM module": "scripts/bench/empty-module.ts",
+  "empty module": "scripts/bench/empty-module.ts",
   "reference authorizer": "scripts/bench/reference-authorizer.ts",
 };
 
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  const rounds = count(values.rounds, "rounds", 30);
+  const rounds = count(values.rounds, "rounds", 60);
   const requests = count(values.requests, "requests", 2000);
   const connections = count(values.connections, "connections", 10);
   rmSync(workDir, { recursive: true, force: true });

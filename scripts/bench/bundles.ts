@@ -1,6 +1,6 @@
 /**
  * The bundles the benchmark measures are the deployed ones: `serverless package --stage dev` into a
- * folder of its own, then each function's `.mjs` (and its source map) taken out of its zip. The SDK
+ * folder of its own, then each function's bundle (and its source map) taken out of its zip. The SDK
  * floors are built by esbuild with the very options of `custom.esbuild`, as serverless-esbuild
  * passes them on.
  */
@@ -19,7 +19,7 @@ export interface FunctionBundle {
   kind: FunctionKind;
   /** `functions/get-me.handler` */
   handler: string;
-  /** The extracted `.mjs`, laid out as in the zip (its source map beside it). */
+  /** The extracted bundle, laid out as in the zip (its source map beside it). */
   file: string;
   bytes: number;
   sourceMapBytes: number;
@@ -145,14 +145,15 @@ export async function packagedBundles(
     readFileSync(join(packageDir, "serverless-state.json"), "utf8"),
   ) as PackagedState;
   const { provider, functions, custom } = state.service;
+  const extension = bundleExtension(custom.esbuild);
   const bundles = Object.entries(functions).map(([name, fn]): FunctionBundle => {
     const zip = readFileSync(join(packageDir, basename(fn.package.artifact)));
     const entries = readZip(zip);
     const entry = fn.handler.slice(0, fn.handler.lastIndexOf("."));
-    const code = entries.get(`${entry}.mjs`);
-    const map = entries.get(`${entry}.mjs.map`);
-    if (!code) throw new Error(`${name}: ${entry}.mjs is not in its package`);
-    const file = join(workDir, "bundles", name, `${entry}.mjs`);
+    const code = entries.get(`${entry}${extension}`);
+    const map = entries.get(`${entry}${extension}.map`);
+    if (!code) throw new Error(`${name}: ${entry}${extension} is not in its package`);
+    const file = join(workDir, "bundles", name, `${entry}${extension}`);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, code);
     if (map) writeFileSync(`${file}.map`, map);
@@ -173,6 +174,12 @@ export async function packagedBundles(
   return { bundles, esbuild: custom.esbuild };
 }
 
+/** The extension serverless-esbuild gives the bundles (`outputFileExtension`, `.js` by default). */
+function bundleExtension(custom: Record<string, unknown>): string {
+  const extension = custom["outputFileExtension"];
+  return typeof extension === "string" ? extension : ".js";
+}
+
 /** esbuild options equal to what serverless-esbuild derives from `custom.esbuild`. */
 function esbuildOptions(custom: Record<string, unknown>): BuildOptions {
   const options: Record<string, unknown> = {
@@ -186,10 +193,8 @@ function esbuildOptions(custom: Record<string, unknown>): BuildOptions {
     (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
   const exclude = asList(custom["exclude"]);
   options["external"] = [...asList(custom["external"]), ...(exclude.includes("*") ? [] : exclude)];
-  const extension = custom["outputFileExtension"];
-  if (typeof extension === "string" && extension !== ".js") {
-    options["outExtension"] = { ".js": extension };
-  }
+  const extension = bundleExtension(custom);
+  if (extension !== ".js") options["outExtension"] = { ".js": extension };
   return options;
 }
 

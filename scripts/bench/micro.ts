@@ -7,8 +7,16 @@ import { writeFileSync } from "node:fs";
 import { benchAuthorizer } from "./authorizer.js";
 import { benchMiddy } from "./middy.js";
 
-const [out, ms] = process.argv.slice(2);
-if (out === undefined || ms === undefined) throw new Error("usage: micro <out.json> <ms>");
-const authorizer = await benchAuthorizer(Number(ms));
-const middy = await benchMiddy(Number(ms));
-writeFileSync(out, JSON.stringify({ authorizer, middy }));
+async function main(): Promise<void> {
+  const [out, ms] = process.argv.slice(2);
+  if (out === undefined || ms === undefined) throw new Error("usage: micro <out.json> <ms>");
+  const authorizer = await benchAuthorizer(Number(ms));
+  const middy = await benchMiddy(Number(ms));
+  writeFileSync(out, JSON.stringify({ authorizer, middy }));
+}
+
+// No top-level await: the functions are bundled as CommonJS, and so is this file.
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,5 +1,8 @@
-import { rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readZip } from "../../scripts/bench/zip.js";
 import { cfnLint, hasCfnLint, ofType, packageStage, type Template } from "../support/template.js";
 
 const TRIGGERS = [
@@ -159,6 +162,36 @@ describe("npm run package (stage dev, no AWS credentials)", () => {
 
     expect(functions.length).toBeGreaterThanOrEqual(10);
     for (const [id, fn] of functions) expect(fn.Properties["Runtime"], id).toBe("nodejs22.x");
+  });
+
+  it("packages each function as its CommonJS bundle and source map, which Node loads", () => {
+    const ours = ofType(template, "AWS::Lambda::Function").filter(
+      ([, fn]) => !JSON.stringify(fn.Properties["Code"]).includes("custom-resources.zip"),
+    );
+    const loaded = join(dir, "loaded");
+    const handlers: { id: string; file: string; name: string }[] = [];
+    for (const [id, fn] of ours) {
+      const handler = fn.Properties["Handler"] as string;
+      const entry = handler.slice(0, handler.lastIndexOf("."));
+      const key = (fn.Properties["Code"] as { S3Key: string }).S3Key;
+      const files = readZip(readFileSync(join(dir, basename(key))));
+
+      expect([...files.keys()].sort(), id).toEqual([`${entry}.cjs`, `${entry}.cjs.map`]);
+      const file = join(loaded, id, `${entry}.cjs`);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, files.get(`${entry}.cjs`) ?? "");
+      handlers.push({ id, file, name: handler.slice(entry.length + 1) });
+    }
+    // One process loads every bundle as Lambda does (require) and reports each handler's type.
+    const script = `console.log(JSON.stringify(${JSON.stringify(handlers)}.map(
+      ({ id, file, name }) => [id, typeof require(file)[name]])))`;
+    const result = spawnSync(process.execPath, ["-e", script], {
+      env: { PATH: process.env["PATH"], AWS_REGION: "us-east-1" },
+      encoding: "utf8",
+    });
+
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual(handlers.map(({ id }) => [id, "function"]));
   });
 
   it("exports the API URL, pool id, client id and region", () => {
