@@ -164,7 +164,11 @@ function toCursorKey(key: Record<string, unknown>): CursorKey {
   );
 }
 
-/** A page of every user's profile, newest first (admin use only), from the `PROFILES` index. */
+/**
+ * A page of every user's profile, newest first (admin use only), from the `PROFILES` index. One
+ * item more than `limit` is read, so a page that ends the list carries no `lastKey` (DynamoDB
+ * alone would return one whenever the page is full, leading to an empty last page).
+ */
 export async function listProfiles(limit: number, startKey?: CursorKey): Promise<ProfilePage> {
   const { Items = [], LastEvaluatedKey } = await dynamo().send(
     new QueryCommand({
@@ -173,13 +177,24 @@ export async function listProfiles(limit: number, startKey?: CursorKey): Promise
       KeyConditionExpression: "gsi1pk = :pk",
       ExpressionAttributeValues: { ":pk": PROFILES_GSI_PK },
       ScanIndexForward: false,
-      Limit: limit,
+      Limit: limit + 1,
       ExclusiveStartKey: startKey,
     }),
   );
+  const items = Items.slice(0, limit);
+  const last = items.at(-1);
+  const more = Items.length > limit || LastEvaluatedKey !== undefined;
   return {
-    items: Items.map(toProfile),
-    lastKey: LastEvaluatedKey ? toCursorKey(LastEvaluatedKey) : undefined,
+    items: items.map(toProfile),
+    lastKey:
+      more && last
+        ? toCursorKey({
+            pk: last["pk"],
+            sk: last["sk"],
+            gsi1pk: last["gsi1pk"],
+            gsi1sk: last["gsi1sk"],
+          })
+        : undefined,
   };
 }
 

@@ -75,6 +75,8 @@ async function listAll(admin: string, limit: string): Promise<AdminUser[]> {
     expect(response.statusCode).toBe(200);
     const page = bodyOf<Page>(response);
     expect(page.items.length).toBeLessThanOrEqual(Number(limit));
+    // A cursor is only handed out when more users follow: no page is ever empty.
+    expect(page.items.length).toBeGreaterThan(0);
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor !== undefined);
@@ -100,6 +102,16 @@ describe("admin users (DynamoDB Local)", () => {
       createdAt: expect.any(String) as unknown,
       lastLoginAt: null,
     });
+  });
+
+  it("gives the page that ends the list no cursor, even when it is full", async () => {
+    const admin = randomUUID();
+    await seedUsers(2);
+    const total = (await listAll(admin, "100")).length;
+
+    const items = await listAll(admin, "1");
+
+    expect(items).toHaveLength(total);
   });
 
   it("refuses another admin's cursor (400)", async () => {
