@@ -21,6 +21,22 @@ export interface ItemPage {
   nextCursor?: string;
 }
 
+/**
+ * The page of a query run with `Limit: limit + 1`: its first `limit` items, and whether more follow
+ * (the extra item was read, or DynamoDB stopped early at its 1 MB limit). Reading one item more is
+ * what keeps a full last page from carrying a cursor to an empty one.
+ */
+export function firstOf<T>(
+  items: T[],
+  limit: number,
+  lastEvaluatedKey: unknown,
+): { page: T[]; more: boolean } {
+  return {
+    page: items.slice(0, limit),
+    more: items.length > limit || lastEvaluatedKey !== undefined,
+  };
+}
+
 function isOwnItemKey(sub: string, prefix: string, key: CursorKey): boolean {
   const sk = key["sk"];
   return (
@@ -53,9 +69,8 @@ export async function queryOwnItems(
       ConsistentRead: true,
     }),
   );
-  const items = Items.slice(0, page.limit);
+  const { page: items, more } = firstOf(Items, page.limit, LastEvaluatedKey);
   const last: unknown = items.at(-1)?.["sk"];
-  const more = Items.length > page.limit || LastEvaluatedKey !== undefined;
   return more && typeof last === "string"
     ? { items, nextCursor: encodeCursor(sub, { pk: userPk(sub), sk: last }) }
     : { items };

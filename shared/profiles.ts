@@ -8,6 +8,7 @@ import { dynamo } from "./aws.js";
 import { config } from "./config.js";
 import type { CursorKey } from "./cursor.js";
 import { PROFILE_SK, PROFILES_GSI_PK, PROFILES_INDEX, userPk } from "./keys.js";
+import { firstOf } from "./paging.js";
 
 export type ProfileStatus = "active" | "disabled";
 
@@ -165,9 +166,8 @@ function toCursorKey(key: Record<string, unknown>): CursorKey {
 }
 
 /**
- * A page of every user's profile, newest first (admin use only), from the `PROFILES` index. One
- * item more than `limit` is read, so a page that ends the list carries no `lastKey` (DynamoDB
- * alone would return one whenever the page is full, leading to an empty last page).
+ * A page of every user's profile, newest first (admin use only), from the `PROFILES` index;
+ * `lastKey` is present exactly when more profiles follow (see `firstOf`).
  */
 export async function listProfiles(limit: number, startKey?: CursorKey): Promise<ProfilePage> {
   const { Items = [], LastEvaluatedKey } = await dynamo().send(
@@ -181,9 +181,8 @@ export async function listProfiles(limit: number, startKey?: CursorKey): Promise
       ExclusiveStartKey: startKey,
     }),
   );
-  const items = Items.slice(0, limit);
+  const { page: items, more } = firstOf(Items, limit, LastEvaluatedKey);
   const last = items.at(-1);
-  const more = Items.length > limit || LastEvaluatedKey !== undefined;
   return {
     items: items.map(toProfile),
     lastKey:
