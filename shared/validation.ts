@@ -8,6 +8,7 @@ import { BadRequestError, UnsupportedMediaTypeError } from "./errors.js";
 import { header } from "./http.js";
 
 const MAX_DEPTH = 10;
+const NOT_AN_OBJECT = "The request body must be a JSON object.";
 
 function depth(value: unknown, level = 0): number {
   if (level > MAX_DEPTH || value === null || typeof value !== "object") return level;
@@ -23,7 +24,10 @@ function describe(issues: readonly v.BaseIssue<unknown>[]): string {
   return path ? `${path}: ${first.message}` : first.message;
 }
 
-/** Parses `event.body` as JSON and validates it; any failure is a 400 with a readable detail. */
+/**
+ * Parses `event.body` as a JSON object and validates it; any failure is a 400 with a readable
+ * detail (a body of another content type is a 415).
+ */
 export function parseBody<S extends v.GenericSchema>(event: ApiEvent, schema: S): v.InferOutput<S> {
   const contentType = header(event.headers, "content-type");
   if (contentType !== undefined && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) {
@@ -41,6 +45,8 @@ export function parseBody<S extends v.GenericSchema>(event: ApiEvent, schema: S)
     throw new BadRequestError("The request body is not valid JSON.");
   }
   if (depth(data) > MAX_DEPTH) throw new BadRequestError("The request body is nested too deeply.");
+  // Every body of this API is an object; valibot's object schemas would take an array for one.
+  if (Array.isArray(data)) throw new BadRequestError(NOT_AN_OBJECT);
   return parseValue(schema, data);
 }
 
@@ -84,7 +90,7 @@ export function parseLimit(event: ApiEvent, fallback = 20): number {
  */
 export const bodyObject = <E extends v.ObjectEntries>(entries: E) =>
   v.strictObject(entries, (issue) => {
-    if (!issue.path) return "The request body must be a JSON object.";
+    if (!issue.path) return NOT_AN_OBJECT;
     return issue.expected === "never" ? "is not an allowed field" : "is required";
   });
 

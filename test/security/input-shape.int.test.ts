@@ -84,12 +84,18 @@ describe("malformed JSON", () => {
 
   it.each([
     ["null", "null"],
-    ["an array", '[{"title":"x"}]'],
     ["a string", '"title"'],
     ["a number", "42"],
     ["true", "true"],
   ])("%s instead of an object is a 400 on every route", async (_, body) => {
     await everyRouteRefuses(body, json, 400);
+  });
+
+  it.each([
+    ["an empty array", "[]"],
+    ["an array holding a valid note", '[{"title":"x"}]'],
+  ])("%s is a 400 that asks for an object, on every route", async (_, body) => {
+    await everyRouteRefuses(body, json, 400, "The request body must be a JSON object.");
   });
 });
 
