@@ -1,9 +1,9 @@
-import { api } from "../shared/api.js";
-import { withinSizeLimit, fileCreate } from "../shared/file-schemas.js";
-import { createFile } from "../shared/files.js";
-import { json } from "../shared/http.js";
-import { requireUser } from "../shared/identity.js";
-import { parseBody } from "../shared/validation.js";
+import { api } from "../shared/http/api.js";
+import { withinSizeLimit, fileCreate } from "../shared/files/schemas.js";
+import { createFile } from "../shared/files/store.js";
+import { json } from "../shared/http/responses.js";
+import { requireUser } from "../shared/auth/identity.js";
+import { parseBody } from "../shared/http/validation.js";
 
 /**
  * POST /files: records the declared file as pending and answers a presigned POST form that can

@@ -1,9 +1,9 @@
-import { api } from "../shared/api.js";
-import { etag, json } from "../shared/http.js";
-import { requireUser } from "../shared/identity.js";
-import { noteCreate } from "../shared/note-schemas.js";
-import { createNote } from "../shared/notes.js";
-import { parseBody } from "../shared/validation.js";
+import { api } from "../shared/http/api.js";
+import { etag, json } from "../shared/http/responses.js";
+import { requireUser } from "../shared/auth/identity.js";
+import { noteCreate } from "../shared/notes/schemas.js";
+import { createNote } from "../shared/notes/store.js";
+import { parseBody } from "../shared/http/validation.js";
 
 /** POST /notes: stores a new note (version 1) for the caller. */
 export const handler = api(async (event) => {

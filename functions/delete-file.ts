@@ -1,7 +1,7 @@
-import { api } from "../shared/api.js";
-import { deleteFile } from "../shared/files.js";
-import { json } from "../shared/http.js";
-import { requireUser } from "../shared/identity.js";
+import { api } from "../shared/http/api.js";
+import { deleteFile } from "../shared/files/store.js";
+import { json } from "../shared/http/responses.js";
+import { requireUser } from "../shared/auth/identity.js";
 
 /** DELETE /files/{fileId}: removes the caller's object and its metadata; 404 for anyone else's. */
 export const handler = api(async (event) => {

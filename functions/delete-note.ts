@@ -1,8 +1,8 @@
-import { api } from "../shared/api.js";
-import { json } from "../shared/http.js";
-import { requireUser } from "../shared/identity.js";
-import { deleteNote } from "../shared/notes.js";
-import { readIfMatch } from "../shared/preconditions.js";
+import { api } from "../shared/http/api.js";
+import { json } from "../shared/http/responses.js";
+import { requireUser } from "../shared/auth/identity.js";
+import { deleteNote } from "../shared/notes/store.js";
+import { readIfMatch } from "../shared/http/preconditions.js";
 
 /** DELETE /notes/{noteId}: removes the caller's note; with `If-Match`, only that version. */
 export const handler = api(async (event) => {

@@ -1,8 +1,8 @@
-import { api } from "../shared/api.js";
-import { NotFoundError } from "../shared/errors.js";
-import { json } from "../shared/http.js";
-import { requireAdmin } from "../shared/identity.js";
-import { isSub, setStatus } from "../shared/profiles.js";
+import { api } from "../shared/http/api.js";
+import { NotFoundError } from "../shared/http/errors.js";
+import { json } from "../shared/http/responses.js";
+import { requireAdmin } from "../shared/auth/identity.js";
+import { isSub, setStatus } from "../shared/users/profiles.js";
 
 /** POST /admin/users/{sub}/disable: marks the user disabled; PreAuthentication refuses their next sign-in (admins only). */
 export const handler = api(async (event) => {

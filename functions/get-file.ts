@@ -1,7 +1,7 @@
-import { api } from "../shared/api.js";
-import { fileNotFound, getFile, withDownloadUrl } from "../shared/files.js";
-import { json } from "../shared/http.js";
-import { requireUser } from "../shared/identity.js";
+import { api } from "../shared/http/api.js";
+import { fileNotFound, getFile, withDownloadUrl } from "../shared/files/store.js";
+import { json } from "../shared/http/responses.js";
+import { requireUser } from "../shared/auth/identity.js";
 
 /**
  * GET /files/{fileId}: the caller's uploaded file with a short-lived download URL. Another user's

@@ -1,8 +1,8 @@
-import { api } from "../shared/api.js";
-import { json } from "../shared/http.js";
-import { requireUser } from "../shared/identity.js";
-import { getProfile } from "../shared/profiles.js";
-import { toMe } from "../shared/me.js";
+import { api } from "../shared/http/api.js";
+import { json } from "../shared/http/responses.js";
+import { requireUser } from "../shared/auth/identity.js";
+import { getProfile } from "../shared/users/profiles.js";
+import { toMe } from "../shared/users/me.js";
 
 /** GET /me: the caller's identity and profile. */
 export const handler = api(async (event) => {

@@ -1,7 +1,7 @@
-import { api } from "../shared/api.js";
-import { etag, json } from "../shared/http.js";
-import { requireUser } from "../shared/identity.js";
-import { getNote, noteNotFound } from "../shared/notes.js";
+import { api } from "../shared/http/api.js";
+import { etag, json } from "../shared/http/responses.js";
+import { requireUser } from "../shared/auth/identity.js";
+import { getNote, noteNotFound } from "../shared/notes/store.js";
 
 /** GET /notes/{noteId}: the caller's note and its ETag; anyone else's is simply not found. */
 export const handler = api(async (event) => {

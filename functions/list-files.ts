@@ -1,8 +1,8 @@
-import { api } from "../shared/api.js";
-import { listFiles } from "../shared/files.js";
-import { json } from "../shared/http.js";
-import { requireUser } from "../shared/identity.js";
-import { parseLimit, queryValue } from "../shared/validation.js";
+import { api } from "../shared/http/api.js";
+import { listFiles } from "../shared/files/store.js";
+import { json } from "../shared/http/responses.js";
+import { requireUser } from "../shared/auth/identity.js";
+import { parseLimit, queryValue } from "../shared/http/validation.js";
 
 /** GET /files?limit=&cursor=: the caller's uploaded files, newest first; the cursor is theirs. */
 export const handler = api(async (event) => {

@@ -1,8 +1,8 @@
-import { api } from "../shared/api.js";
-import { json } from "../shared/http.js";
-import { requireUser } from "../shared/identity.js";
-import { listNotes } from "../shared/notes.js";
-import { parseLimit, queryValue } from "../shared/validation.js";
+import { api } from "../shared/http/api.js";
+import { json } from "../shared/http/responses.js";
+import { requireUser } from "../shared/auth/identity.js";
+import { listNotes } from "../shared/notes/store.js";
+import { parseLimit, queryValue } from "../shared/http/validation.js";
 
 /** GET /notes?limit=&cursor=: the caller's notes, newest first; the cursor is bound to the caller. */
 export const handler = api(async (event) => {

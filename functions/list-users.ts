@@ -1,9 +1,9 @@
-import { api } from "../shared/api.js";
-import { decodeCursor, encodeCursor } from "../shared/cursor.js";
-import { json } from "../shared/http.js";
-import { requireAdmin } from "../shared/identity.js";
-import { isProfileCursorKey, listProfiles } from "../shared/profiles.js";
-import { parseLimit, queryValue } from "../shared/validation.js";
+import { api } from "../shared/http/api.js";
+import { decodeCursor, encodeCursor } from "../shared/data/cursor.js";
+import { json } from "../shared/http/responses.js";
+import { requireAdmin } from "../shared/auth/identity.js";
+import { isProfileCursorKey, listProfiles } from "../shared/users/profiles.js";
+import { parseLimit, queryValue } from "../shared/http/validation.js";
 
 /** GET /admin/users?limit=&cursor=: every user's profile summary, newest first (admins only). */
 export const handler = api(async (event) => {

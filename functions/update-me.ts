@@ -1,10 +1,10 @@
-import { api } from "../shared/api.js";
-import { NotFoundError } from "../shared/errors.js";
-import { json } from "../shared/http.js";
-import { requireUser } from "../shared/identity.js";
-import { profileUpdate, toMe } from "../shared/me.js";
-import { updateDisplayName } from "../shared/profiles.js";
-import { parseBody } from "../shared/validation.js";
+import { api } from "../shared/http/api.js";
+import { NotFoundError } from "../shared/http/errors.js";
+import { json } from "../shared/http/responses.js";
+import { requireUser } from "../shared/auth/identity.js";
+import { profileUpdate, toMe } from "../shared/users/me.js";
+import { updateDisplayName } from "../shared/users/profiles.js";
+import { parseBody } from "../shared/http/validation.js";
 
 /**
  * PATCH /me: sets the caller's display name and returns the same body as GET /me. The profile is

@@ -1,10 +1,10 @@
-import { api } from "../shared/api.js";
-import { etag, json } from "../shared/http.js";
-import { requireUser } from "../shared/identity.js";
-import { noteReplace } from "../shared/note-schemas.js";
-import { updateNote } from "../shared/notes.js";
-import { requireIfMatch } from "../shared/preconditions.js";
-import { parseBody } from "../shared/validation.js";
+import { api } from "../shared/http/api.js";
+import { etag, json } from "../shared/http/responses.js";
+import { requireUser } from "../shared/auth/identity.js";
+import { noteReplace } from "../shared/notes/schemas.js";
+import { updateNote } from "../shared/notes/store.js";
+import { requireIfMatch } from "../shared/http/preconditions.js";
+import { parseBody } from "../shared/http/validation.js";
 
 /**
  * PUT /notes/{noteId}: replaces title and body of the version named by `If-Match` (428 without

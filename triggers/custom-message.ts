@@ -1,6 +1,6 @@
 /**
  * CustomMessage: a branded subject, HTML email and text message for every message source
- * (templates in shared/messages.ts). Cognito's code placeholder, and for `_AdminCreateUser` its
+ * (templates in shared/cognito/messages.ts). Cognito's code placeholder, and for `_AdminCreateUser` its
  * username placeholder, are passed through verbatim for Cognito to fill in; the user's `name`
  * (user-writable) is HTML-escaped. Pure: a repeat returns the same message.
  */
@@ -9,8 +9,8 @@ import {
   triggerLogger,
   unsupportedTriggerSource,
   type Trigger,
-} from "../shared/cognito-trigger.js";
-import { customMessage } from "../shared/messages.js";
+} from "../shared/cognito/trigger.js";
+import { customMessage } from "../shared/cognito/messages.js";
 
 const USERNAME_PLACEHOLDER = "{username}";
 

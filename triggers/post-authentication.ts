@@ -12,8 +12,8 @@ import {
   triggerLogger,
   unsupportedTriggerSource,
   type Trigger,
-} from "../shared/cognito-trigger.js";
-import { ensureProfile, recordLogin } from "../shared/profiles.js";
+} from "../shared/cognito/trigger.js";
+import { ensureProfile, recordLogin } from "../shared/users/profiles.js";
 
 export const handler: Trigger<PostAuthenticationTriggerEvent> = async (event, context) => {
   const log = triggerLogger(event, context);

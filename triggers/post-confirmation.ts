@@ -15,8 +15,8 @@ import {
   triggerLogger,
   unsupportedTriggerSource,
   type Trigger,
-} from "../shared/cognito-trigger.js";
-import { createProfileOnce } from "../shared/profiles.js";
+} from "../shared/cognito/trigger.js";
+import { createProfileOnce } from "../shared/users/profiles.js";
 
 export const handler: Trigger<PostConfirmationTriggerEvent> = async (event, context) => {
   const log = triggerLogger(event, context);

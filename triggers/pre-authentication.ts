@@ -14,8 +14,8 @@ import {
   triggerLogger,
   unsupportedTriggerSource,
   type Trigger,
-} from "../shared/cognito-trigger.js";
-import { getProfile, type Profile } from "../shared/profiles.js";
+} from "../shared/cognito/trigger.js";
+import { getProfile, type Profile } from "../shared/users/profiles.js";
 
 export const handler: Trigger<PreAuthenticationTriggerEvent> = async (event, context) => {
   const log = triggerLogger(event, context);

@@ -1,7 +1,7 @@
 /**
  * PreSignUp: only addresses of an allowed domain become users, and nothing is confirmed here.
  *
- * - `PreSignUp_SignUp` (self sign-up): the email must parse strictly (shared/email.ts) and its
+ * - `PreSignUp_SignUp` (self sign-up): the email must parse strictly (shared/cognito/email.ts) and its
  *   domain must be exactly one of ALLOWED_EMAIL_DOMAINS. The user still confirms with the code
  *   Cognito emails: `autoConfirmUser` and `autoVerifyEmail` stay false.
  * - `PreSignUp_AdminCreateUser`: the same allowlist. An admin cannot create a user the allowlist
@@ -17,9 +17,9 @@ import {
   triggerLogger,
   unsupportedTriggerSource,
   type Trigger,
-} from "../shared/cognito-trigger.js";
-import { config } from "../shared/config.js";
-import { allowedEmail } from "../shared/email.js";
+} from "../shared/cognito/trigger.js";
+import { config } from "../shared/runtime/config.js";
+import { allowedEmail } from "../shared/cognito/email.js";
 
 export const handler: Trigger<PreSignUpTriggerEvent> = (event, context) => {
   const log = triggerLogger(event, context);

@@ -1,6 +1,6 @@
 /**
  * PreTokenGeneration (event version V2): adds `org` and `plan` to the access token and the ID
- * token, from the server-side profile only (shared/token-claims.ts), never from attributes the
+ * token, from the server-side profile only (shared/cognito/token-claims.ts), never from attributes the
  * user can write.
  *
  * Every source gets the same claims, on purpose: sign-in (`_Authentication`, `_HostedAuth`), the
@@ -17,9 +17,9 @@ import {
   triggerLogger,
   unsupportedTriggerSource,
   type Trigger,
-} from "../shared/cognito-trigger.js";
-import { ensureProfile, type Profile } from "../shared/profiles.js";
-import { claimsOverride, tokenClaims } from "../shared/token-claims.js";
+} from "../shared/cognito/trigger.js";
+import { ensureProfile, type Profile } from "../shared/users/profiles.js";
+import { claimsOverride, tokenClaims } from "../shared/cognito/token-claims.js";
 
 export const handler: Trigger<PreTokenGenerationV2TriggerEvent> = async (event, context) => {
   const log = triggerLogger(event, context);

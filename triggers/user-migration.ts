@@ -26,12 +26,16 @@ import {
   triggerLogger,
   unsupportedTriggerSource,
   type Trigger,
-} from "../shared/cognito-trigger.js";
-import { config } from "../shared/config.js";
-import { allowedEmail } from "../shared/email.js";
-import { getLegacyUser, verifyLegacyPassword, type LegacyUser } from "../shared/legacy-users.js";
-import type { Logger } from "../shared/logger.js";
-import { meetsPasswordPolicy } from "../shared/password-policy.js";
+} from "../shared/cognito/trigger.js";
+import { config } from "../shared/runtime/config.js";
+import { allowedEmail } from "../shared/cognito/email.js";
+import {
+  getLegacyUser,
+  verifyLegacyPassword,
+  type LegacyUser,
+} from "../shared/cognito/legacy-users.js";
+import type { Logger } from "../shared/runtime/logger.js";
+import { meetsPasswordPolicy } from "../shared/cognito/password-policy.js";
 
 const FAILED = "Incorrect username or password.";
 

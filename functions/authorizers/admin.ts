@@ -1,7 +1,7 @@
-import { requestAuthorizer, type Verify } from "../../shared/authorizer.js";
-import { ADMIN_GROUP } from "../../shared/identity.js";
-import { allow, apiResource, claimsContext, deny } from "../../shared/policy.js";
-import { verifyAccessToken } from "../../shared/tokens.js";
+import { requestAuthorizer, type Verify } from "../../shared/auth/authorizer.js";
+import { ADMIN_GROUP } from "../../shared/auth/identity.js";
+import { allow, apiResource, claimsContext, deny } from "../../shared/auth/authorizer-policy.js";
+import { verifyAccessToken } from "../../shared/auth/access-token.js";
 
 /** Every admin route, any method: `<apiId>/<stage>/<METHOD>/admin/...`. */
 const ADMIN_ROUTES = "*/admin/*";

@@ -1,6 +1,6 @@
-import { requestAuthorizer, type Verify } from "../../shared/authorizer.js";
-import { allow, apiResource, claimsContext } from "../../shared/policy.js";
-import { verifyAccessToken } from "../../shared/tokens.js";
+import { requestAuthorizer, type Verify } from "../../shared/auth/authorizer.js";
+import { allow, apiResource, claimsContext } from "../../shared/auth/authorizer-policy.js";
+import { verifyAccessToken } from "../../shared/auth/access-token.js";
 
 /**
  * Local stage only: stands in for API Gateway's Cognito user-pool authorizer, which

@@ -7,7 +7,7 @@
  */
 import { createVerify } from "node:crypto";
 import { authorizer } from "../../functions/authorizers/admin.js";
-import { createAccessTokenVerifier } from "../../shared/tokens.js";
+import { createAccessTokenVerifier } from "../../shared/auth/access-token.js";
 import { authorizerEvent } from "../../test/fixtures/authorizer-events.js";
 import { accessClaims, jwksOf, sign, signingKey } from "../../test/fixtures/jwt.js";
 import {

@@ -75,7 +75,7 @@ const PLUGIN_OPTIONS = [
   "config",
 ];
 
-/** What constructing each client costs at least: the same construction our `shared/aws.ts` does. */
+/** What constructing each client costs at least: the same construction our `shared/runtime/aws.ts` does. */
 const FLOOR_CLIENTS: Record<string, { imports: string; construct: string }> = {
   "client-dynamodb": {
     imports:

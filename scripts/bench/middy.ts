@@ -3,8 +3,8 @@
  * every invocation: a trivial handler wrapped in `api()` against the same handler called bare,
  * in alternating batches so that load from elsewhere affects both sides alike.
  */
-import { api, type ApiHandler } from "../../shared/api.js";
-import { json } from "../../shared/http.js";
+import { api, type ApiHandler } from "../../shared/http/api.js";
+import { json } from "../../shared/http/responses.js";
 import { apiEvent, lambdaContext } from "../../test/fixtures/api-events.js";
 import { micros, sample, summarize, type Micros, type Sample } from "./timing.js";
 

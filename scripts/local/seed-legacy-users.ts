@@ -3,7 +3,7 @@
  * at the store's cost (10). Re-running replaces the same items, so seeding is repeatable.
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { hashLegacyPassword, putLegacyUser } from "../../shared/legacy-users.js";
+import { hashLegacyPassword, putLegacyUser } from "../../shared/cognito/legacy-users.js";
 
 export async function seedLegacyUsers(
   client: DynamoDBDocumentClient,

@@ -8,9 +8,9 @@
  */
 import { toJsonSchema, type JsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
-import { fileCreate } from "../../shared/file-schemas.js";
-import { profileUpdate } from "../../shared/me.js";
-import { noteCreate, noteReplace } from "../../shared/note-schemas.js";
+import { fileCreate } from "../../shared/files/schemas.js";
+import { profileUpdate } from "../../shared/users/me.js";
+import { noteCreate, noteReplace } from "../../shared/notes/schemas.js";
 
 /** A request body as the handler's schema accepts it (its input side, before defaults). */
 function requestSchema(schema: v.GenericSchema): JsonSchema {

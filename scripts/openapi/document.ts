@@ -4,7 +4,7 @@
  * here (or the other way round), when a route's security differs from its authorizer, and when the
  * committed file is not what this module generates.
  */
-import { MAX_BODY_BYTES } from "../../shared/api.js";
+import { MAX_BODY_BYTES } from "../../shared/http/api.js";
 import {
   responses,
   schemas,

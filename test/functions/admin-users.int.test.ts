@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { handler as disableUser } from "../../functions/disable-user.js";
 import { handler as enableUser } from "../../functions/enable-user.js";
 import { handler as listUsers } from "../../functions/list-users.js";
-import { createProfileOnce, getProfile } from "../../shared/profiles.js";
+import { createProfileOnce, getProfile } from "../../shared/users/profiles.js";
 import { apiEvent, bodyOf, lambdaContext, type ApiEventOptions } from "../fixtures/api-events.js";
 import { useLocalData } from "../support/local-data.js";
 

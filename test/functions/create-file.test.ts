@@ -2,8 +2,8 @@ import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { handler } from "../../functions/create-file.js";
-import { MAX_BODY_BYTES } from "../../shared/api.js";
-import type { NewFile } from "../../shared/files.js";
+import { MAX_BODY_BYTES } from "../../shared/http/api.js";
+import type { NewFile } from "../../shared/files/store.js";
 import { apiEvent, bodyOf, lambdaContext, type ApiEventOptions } from "../fixtures/api-events.js";
 import { dynamoFaults, expectGenericProblem, SECRET_TABLE } from "../fixtures/dynamo-faults.js";
 import {

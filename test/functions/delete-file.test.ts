@@ -4,7 +4,7 @@ import { DeleteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { handler } from "../../functions/delete-file.js";
-import { newId } from "../../shared/keys.js";
+import { newId } from "../../shared/data/keys.js";
 import { apiEvent, bodyOf, lambdaContext, type ApiEventOptions } from "../fixtures/api-events.js";
 import { dynamoFaults, expectGenericProblem, SECRET_TABLE } from "../fixtures/dynamo-faults.js";
 import { SECRET_BUCKET, TEST_CREDENTIALS } from "../fixtures/s3-uploads.js";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { FileDownload, FilePage, NewFile } from "../../shared/files.js";
-import { newId } from "../../shared/keys.js";
+import type { FileDownload, FilePage, NewFile } from "../../shared/files/store.js";
+import { newId } from "../../shared/data/keys.js";
 import { postForm } from "../fixtures/s3-uploads.js";
 import { callApi, createUser, type TestUser } from "../support/users.js";
 

@@ -2,7 +2,7 @@ import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { handler } from "../../functions/get-note.js";
-import { newId } from "../../shared/keys.js";
+import { newId } from "../../shared/data/keys.js";
 import { apiEvent, lambdaContext, type ApiEventOptions } from "../fixtures/api-events.js";
 import { dynamoFaults, expectGenericProblem, SECRET_TABLE } from "../fixtures/dynamo-faults.js";
 

@@ -2,8 +2,8 @@ import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { handler } from "../../functions/list-notes.js";
-import { encodeCursor } from "../../shared/cursor.js";
-import { newId } from "../../shared/keys.js";
+import { encodeCursor } from "../../shared/data/cursor.js";
+import { newId } from "../../shared/data/keys.js";
 import { apiEvent, bodyOf, lambdaContext, type ApiEventOptions } from "../fixtures/api-events.js";
 import { dynamoFaults, expectGenericProblem, SECRET_TABLE } from "../fixtures/dynamo-faults.js";
 

@@ -6,8 +6,8 @@ import { handler as deleteNote } from "../../functions/delete-note.js";
 import { handler as getNote } from "../../functions/get-note.js";
 import { handler as listNotes } from "../../functions/list-notes.js";
 import { handler as updateNote } from "../../functions/update-note.js";
-import { newId } from "../../shared/keys.js";
-import type { Note, NotePage } from "../../shared/notes.js";
+import { newId } from "../../shared/data/keys.js";
+import type { Note, NotePage } from "../../shared/notes/store.js";
 import { apiEvent, bodyOf, lambdaContext, type ApiEventOptions } from "../fixtures/api-events.js";
 import { useLocalData } from "../support/local-data.js";
 

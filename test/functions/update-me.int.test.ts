@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { handler as getMe } from "../../functions/get-me.js";
 import { handler as updateMe } from "../../functions/update-me.js";
-import type { Me } from "../../shared/me.js";
-import { createProfileOnce, getProfile } from "../../shared/profiles.js";
+import type { Me } from "../../shared/users/me.js";
+import { createProfileOnce, getProfile } from "../../shared/users/profiles.js";
 import { apiEvent, bodyOf, lambdaContext } from "../fixtures/api-events.js";
 import { useLocalData } from "../support/local-data.js";
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument, type OpenApiDocument } from "../../scripts/openapi/document.js";
-import { BODY_MAX, TITLE_MAX } from "../../shared/note-schemas.js";
+import { BODY_MAX, TITLE_MAX } from "../../shared/notes/schemas.js";
 import { printStage } from "../support/template.js";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];

@@ -6,10 +6,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "../../shared/api.js";
-import type { FileDownload, NewFile } from "../../shared/files.js";
-import { newId } from "../../shared/keys.js";
-import type { Note } from "../../shared/notes.js";
+import { MAX_BODY_BYTES } from "../../shared/http/api.js";
+import type { FileDownload, NewFile } from "../../shared/files/store.js";
+import { newId } from "../../shared/data/keys.js";
+import type { Note } from "../../shared/notes/store.js";
 import { exactCondition, policyOf, postForm } from "../fixtures/s3-uploads.js";
 import { expectProblem } from "../support/problems.js";
 import { unchanged as usersUnchanged, everyItem, ok } from "../support/snapshots.js";

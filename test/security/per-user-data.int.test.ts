@@ -6,11 +6,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { encodeCursor } from "../../shared/cursor.js";
-import type { FileMeta, FilePage, NewFile } from "../../shared/files.js";
-import { newId, userPk } from "../../shared/keys.js";
-import type { Me } from "../../shared/me.js";
-import type { Note, NotePage } from "../../shared/notes.js";
+import { encodeCursor } from "../../shared/data/cursor.js";
+import type { FileMeta, FilePage, NewFile } from "../../shared/files/store.js";
+import { newId, userPk } from "../../shared/data/keys.js";
+import type { Me } from "../../shared/users/me.js";
+import type { Note, NotePage } from "../../shared/notes/store.js";
 import { postForm } from "../fixtures/s3-uploads.js";
 import { expectNoLeak, expectProblem } from "../support/problems.js";
 import { unchanged as bothUnchanged, everyItem, ok, snapshot } from "../support/snapshots.js";

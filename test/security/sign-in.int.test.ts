@@ -21,8 +21,8 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DeliveredMessage } from "../../scripts/local/cognito.js";
-import type { Me } from "../../shared/me.js";
-import { BRAND } from "../../shared/messages.js";
+import type { Me } from "../../shared/users/me.js";
+import { BRAND } from "../../shared/cognito/messages.js";
 import { stack, stackLogsDir } from "../support/stack.js";
 import {
   TEST_PASSWORD,

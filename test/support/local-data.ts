@@ -1,7 +1,7 @@
 /**
  * Points this test file's `shared/` modules at the test stack's DynamoDB Local, for tests that
  * call data modules or handlers in-process. Call it before the first data access (in `beforeAll`):
- * `shared/config.ts` memoises each variable on first read.
+ * `shared/runtime/config.ts` memoises each variable on first read.
  */
 import { vi } from "vitest";
 import { stack } from "./stack.js";

@@ -3,9 +3,9 @@
  * file), read with their own token, so attack tests can prove that nothing changed.
  */
 import { expect } from "vitest";
-import type { FileMeta } from "../../shared/files.js";
-import type { Me } from "../../shared/me.js";
-import type { Note } from "../../shared/notes.js";
+import type { FileMeta } from "../../shared/files/store.js";
+import type { Me } from "../../shared/users/me.js";
+import type { Note } from "../../shared/notes/store.js";
 import { callApi, type TestUser } from "./users.js";
 
 export interface Snapshot {

@@ -4,7 +4,7 @@ import { ofType, packageStage, type Resource, type Template } from "../support/t
 
 /**
  * What each function may do besides writing its own log group, as `<action> <resource>`, read
- * from its code (shared/notes.ts, files.ts, profiles.ts, legacy-users.ts). Adding a grant to a
+ * from its code (shared/notes/store.ts, files/store.ts, users/profiles.ts, cognito/legacy-users.ts). Adding a grant to a
  * role means adding it here too: that is the review least privilege needs.
  */
 const GRANTS: Record<string, string[]> = {

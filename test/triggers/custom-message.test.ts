@@ -1,6 +1,6 @@
 import type { CustomMessageTriggerHandler } from "aws-lambda";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { BRAND } from "../../shared/messages.js";
+import { BRAND } from "../../shared/cognito/messages.js";
 import { handler } from "../../triggers/custom-message.js";
 import {
   CODE_PARAMETER,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createProfileOnce, getProfile } from "../../shared/profiles.js";
+import { createProfileOnce, getProfile } from "../../shared/users/profiles.js";
 import { handler } from "../../triggers/post-authentication.js";
 import { invoke, postAuthenticationEvents } from "../fixtures/cognito-events.js";
 import { captureLogs } from "../support/captured-logs.js";

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { getProfile } from "../../shared/profiles.js";
+import { getProfile } from "../../shared/users/profiles.js";
 import { handler } from "../../triggers/post-confirmation.js";
 import { invoke, postConfirmationEvents } from "../fixtures/cognito-events.js";
 import { captureLogs } from "../support/captured-logs.js";

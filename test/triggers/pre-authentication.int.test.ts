@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createProfileOnce, setStatus } from "../../shared/profiles.js";
+import { createProfileOnce, setStatus } from "../../shared/users/profiles.js";
 import { handler } from "../../triggers/pre-authentication.js";
 import { invoke, preAuthenticationEvents } from "../fixtures/cognito-events.js";
 import { captureLogs } from "../support/captured-logs.js";

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dynamo } from "../../shared/aws.js";
-import { config } from "../../shared/config.js";
-import { createProfileOnce, getProfile } from "../../shared/profiles.js";
+import { dynamo } from "../../shared/runtime/aws.js";
+import { config } from "../../shared/runtime/config.js";
+import { createProfileOnce, getProfile } from "../../shared/users/profiles.js";
 import { handler } from "../../triggers/pre-token-generation.js";
 import { invoke, preTokenGenerationEvents, userAttributes } from "../fixtures/cognito-events.js";
 import { captureLogs } from "../support/captured-logs.js";

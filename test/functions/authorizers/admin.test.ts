@@ -1,8 +1,8 @@
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { authorizer, handler } from "../../../functions/authorizers/admin.js";
-import { evaluatePolicy } from "../../../shared/policy.js";
-import { accessTokenVerifier } from "../../../shared/tokens.js";
+import { evaluatePolicy } from "../../../shared/auth/authorizer-policy.js";
+import { accessTokenVerifier } from "../../../shared/auth/access-token.js";
 import { authorizerEvent, awsArn, offlineArn } from "../../fixtures/authorizer-events.js";
 import { accessClaims, jwksOf, sign, signingKey } from "../../fixtures/jwt.js";
 import { rejectedCases } from "../../fixtures/rejected-tokens.js";

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { authorizer, handler } from "../../../functions/authorizers/cognito-local.js";
-import { requireUser } from "../../../shared/identity.js";
-import { evaluatePolicy } from "../../../shared/policy.js";
-import { accessTokenVerifier } from "../../../shared/tokens.js";
+import { requireUser } from "../../../shared/auth/identity.js";
+import { evaluatePolicy } from "../../../shared/auth/authorizer-policy.js";
+import { accessTokenVerifier } from "../../../shared/auth/access-token.js";
 import { apiEvent } from "../../fixtures/api-events.js";
 import { authorizerEvent, awsArn, offlineArn } from "../../fixtures/authorizer-events.js";
 import { accessClaims, jwksOf, sign, signingKey } from "../../fixtures/jwt.js";

@@ -1,0 +1,83 @@
+/**
+ * The one middy stack every route uses: a request-scoped logger, the body-size limit, and the
+ * error mapper last. Handlers stay a table of contents; no handler builds its own error response.
+ */
+import middy from "@middy/core";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { HttpError, PayloadTooLargeError } from "./errors.js";
+import { problem } from "./responses.js";
+import { logger as rootLogger, type Logger } from "../runtime/logger.js";
+
+/** Largest accepted request body, in bytes (CONTRACT: 64 KiB, 413 above). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export type ApiEvent = APIGatewayProxyEvent;
+export type ApiContext = Context & { logger: Logger };
+export type ApiHandler = (
+  event: ApiEvent,
+  context: ApiContext,
+) => Promise<APIGatewayProxyResult> | APIGatewayProxyResult;
+
+const throttling = new Set([
+  "ThrottlingException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "SlowDown",
+  "ServiceUnavailable",
+  "TimeoutError",
+  "InternalServerError",
+]);
+
+/** Node's codes for a dependency that cannot be reached: as retryable as throttling. */
+const unreachable = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return throttling.has(error.name) || (typeof code === "string" && unreachable.has(code));
+}
+
+function bodyBytes(event: ApiEvent): number {
+  if (event.body === null) return 0;
+  return event.isBase64Encoded
+    ? Math.floor((event.body.length * 3) / 4)
+    : Buffer.byteLength(event.body, "utf8");
+}
+
+/** Maps any thrown value to a problem response; unknown errors are logged and become a bare 500. */
+export function toProblem(error: unknown, log: Logger): APIGatewayProxyResult {
+  if (error instanceof HttpError) return problem(error.status, error.title, error.message);
+  if (isUnavailable(error)) {
+    log.warn("dependency unavailable", { error });
+    return problem(503, "Service Unavailable", "The service is busy; retry shortly.");
+  }
+  log.error("unhandled error", { error });
+  return problem(500, "Internal Server Error", "Something went wrong on our side.");
+}
+
+/** Wraps a route handler in the shared middleware stack. */
+export function api(handler: ApiHandler) {
+  return middy<ApiEvent, APIGatewayProxyResult, Error, ApiContext>()
+    .before((request) => {
+      request.context.logger = rootLogger.child({
+        requestId: request.context.awsRequestId,
+        route: `${request.event.httpMethod} ${request.event.resource}`,
+      });
+      if (bodyBytes(request.event) > MAX_BODY_BYTES) {
+        throw new PayloadTooLargeError(`The request body must be at most ${MAX_BODY_BYTES} bytes.`);
+      }
+    })
+    .onError((request) => {
+      request.response = toProblem(request.error, request.context.logger);
+    })
+    .handler((event, context) => Promise.resolve(handler(event, context)));
+}

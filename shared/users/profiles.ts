@@ -1,0 +1,222 @@
+/**
+ * User profiles: created once by PostConfirmation, read by `/me`, PreAuthentication and
+ * PreTokenGeneration, touched by PostAuthentication, and disabled/enabled by admins.
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { dynamo } from "../runtime/aws.js";
+import { config } from "../runtime/config.js";
+import type { CursorKey } from "../data/cursor.js";
+import { PROFILE_SK, PROFILES_GSI_PK, PROFILES_INDEX, userPk } from "../data/keys.js";
+import { firstOf } from "../data/paging.js";
+
+export type ProfileStatus = "active" | "disabled";
+
+export interface Profile {
+  sub: string;
+  email: string;
+  displayName: string;
+  plan: string;
+  status: ProfileStatus;
+  createdAt: string;
+  lastLoginAt: string | null;
+  loginCount: number;
+}
+
+interface ProfileItem extends Profile {
+  pk: string;
+  sk: string;
+  gsi1pk: string;
+  gsi1sk: string;
+}
+
+function toProfile(item: Record<string, unknown>): Profile {
+  const { sub, email, displayName, plan, status, createdAt, lastLoginAt, loginCount } =
+    item as unknown as ProfileItem;
+  return { sub, email, displayName, plan, status, createdAt, lastLoginAt, loginCount };
+}
+
+/** The caller's profile, or undefined before PostConfirmation created it. */
+export async function getProfile(sub: string): Promise<Profile | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: config.tableName(), Key: { pk: userPk(sub), sk: PROFILE_SK } }),
+  );
+  return Item ? toProfile(Item) : undefined;
+}
+
+/** Creates the profile unless it exists; a repeat changes nothing. Returns true when created. */
+export async function createProfileOnce(input: { sub: string; email: string }, now = new Date()) {
+  const createdAt = now.toISOString();
+  const item: ProfileItem = {
+    pk: userPk(input.sub),
+    sk: PROFILE_SK,
+    gsi1pk: PROFILES_GSI_PK,
+    gsi1sk: `${createdAt}#${input.sub}`,
+    sub: input.sub,
+    email: input.email.toLowerCase(),
+    displayName: input.email.split("@")[0] ?? "",
+    plan: "free",
+    status: "active",
+    createdAt,
+    lastLoginAt: null,
+    loginCount: 0,
+  };
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: config.tableName(),
+        Item: item,
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** Sets the display name of an existing profile; undefined when there is no profile. */
+export async function updateDisplayName(sub: string, displayName: string) {
+  try {
+    const { Attributes } = await dynamo().send(
+      new UpdateCommand({
+        TableName: config.tableName(),
+        Key: { pk: userPk(sub), sk: PROFILE_SK },
+        UpdateExpression: "SET displayName = :name",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeValues: { ":name": displayName },
+        ReturnValues: "ALL_NEW",
+      }),
+    );
+    return Attributes ? toProfile(Attributes) : undefined;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}
+
+/** Records a sign-in: `lastLoginAt` now and `loginCount` + 1, atomically. */
+export async function recordLogin(sub: string, now = new Date()): Promise<void> {
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: config.tableName(),
+      Key: { pk: userPk(sub), sk: PROFILE_SK },
+      UpdateExpression: "SET lastLoginAt = :now ADD loginCount :one",
+      ConditionExpression: "attribute_exists(pk)",
+      ExpressionAttributeValues: { ":now": now.toISOString(), ":one": 1 },
+    }),
+  );
+}
+
+/** Sets the profile status; false when the user has no profile. */
+export async function setStatus(sub: string, status: ProfileStatus): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: config.tableName(),
+        Key: { pk: userPk(sub), sk: PROFILE_SK },
+        UpdateExpression: "SET #status = :status",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":status": status },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** True for a Cognito `sub` (a UUID); anything else names no user, so it is a 404. */
+export function isSub(value: string | undefined): value is string {
+  return (
+    value !== undefined &&
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+  );
+}
+
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * True when `key` has exactly the shape of a LastEvaluatedKey of `listProfiles`: a profile's table
+ * key plus its `PROFILES` index key, consistent with each other. Cursor decoding calls this before
+ * the key reaches DynamoDB.
+ */
+export function isProfileCursorKey(key: CursorKey): boolean {
+  const { pk, sk, gsi1pk, gsi1sk, ...rest } = key;
+  if (Object.keys(rest).length > 0 || sk !== PROFILE_SK || gsi1pk !== PROFILES_GSI_PK) return false;
+  const sub = pk?.startsWith("USER#") ? pk.slice("USER#".length) : undefined;
+  if (!isSub(sub) || pk !== userPk(sub) || gsi1sk === undefined) return false;
+  const [createdAt, indexedSub, ...extra] = gsi1sk.split("#");
+  return extra.length === 0 && indexedSub === sub && isoInstant.test(createdAt ?? "");
+}
+
+export interface ProfilePage {
+  items: Profile[];
+  /** Where the next page starts; absent on the last page. */
+  lastKey?: CursorKey;
+}
+
+function toCursorKey(key: Record<string, unknown>): CursorKey {
+  return Object.fromEntries(
+    Object.entries(key).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
+}
+
+/**
+ * A page of every user's profile, newest first (admin use only), from the `PROFILES` index;
+ * `lastKey` is present exactly when more profiles follow (see `firstOf`).
+ */
+export async function listProfiles(limit: number, startKey?: CursorKey): Promise<ProfilePage> {
+  const { Items = [], LastEvaluatedKey } = await dynamo().send(
+    new QueryCommand({
+      TableName: config.tableName(),
+      IndexName: PROFILES_INDEX,
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": PROFILES_GSI_PK },
+      ScanIndexForward: false,
+      Limit: limit + 1,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  const { page: items, more } = firstOf(Items, limit, LastEvaluatedKey);
+  const last = items.at(-1);
+  return {
+    items: items.map(toProfile),
+    lastKey:
+      more && last
+        ? toCursorKey({
+            pk: last["pk"],
+            sk: last["sk"],
+            gsi1pk: last["gsi1pk"],
+            gsi1sk: last["gsi1sk"],
+          })
+        : undefined,
+  };
+}
+
+/**
+ * The user's profile, created first if missing. Users who never pass PostConfirmation (migrated
+ * from the legacy store, or created by an admin) get theirs at their first sign-in; `email` then
+ * comes from the pool (set by UserMigration or an admin, both allowlist-checked), never from the
+ * user. Creation is `createProfileOnce`, so concurrent callers agree on one profile.
+ */
+export async function ensureProfile(
+  input: { sub: string; email: string },
+  now = new Date(),
+): Promise<Profile> {
+  const existing = await getProfile(input.sub);
+  if (existing) return existing;
+  await createProfileOnce(input, now);
+  const { Item } = await dynamo().send(
+    new GetCommand({
+      TableName: config.tableName(),
+      Key: { pk: userPk(input.sub), sk: PROFILE_SK },
+      ConsistentRead: true,
+    }),
+  );
+  if (!Item) throw new Error("The profile vanished right after it was created");
+  return toProfile(Item);
+}
