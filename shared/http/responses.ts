@@ -25,10 +25,15 @@ export function json(status: number, body?: unknown, headers: Headers = {}): API
 }
 
 /** An `application/problem+json` response: `{ type, title, status, detail }`. */
-export function problem(status: number, title: string, detail: string): APIGatewayProxyResult {
+export function problem(
+  status: number,
+  title: string,
+  detail: string,
+  headers: Headers = {},
+): APIGatewayProxyResult {
   return {
     statusCode: status,
-    headers: { ...cors, "Content-Type": "application/problem+json" },
+    headers: { ...cors, "Content-Type": "application/problem+json", ...headers },
     body: JSON.stringify({ type: "about:blank", title, status, detail }),
   };
 }

@@ -53,6 +53,10 @@ export const config = {
   dynamodbEndpoint: () => read("DYNAMODB_ENDPOINT"),
   /** Local stage only: the S3 emulator's endpoint. */
   s3Endpoint: () => read("S3_ENDPOINT"),
+  /** CloudWatch namespace of the stage's metrics (shared/runtime/metrics.ts). */
+  metricsNamespace: () => read("METRICS_NAMESPACE") ?? `cognito-api-${read("STAGE") ?? "local"}`,
+  /** This invocation's X-Ray trace header (set by Lambda per invocation, so never memoised). */
+  traceId: () => process.env["_X_AMZN_TRACE_ID"],
   /** Log level: debug, info, warn or error. */
   logLevel: () => read("LOG_LEVEL") ?? "info",
 };

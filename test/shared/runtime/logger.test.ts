@@ -132,11 +132,16 @@ describe("api() request logging", () => {
       context,
     );
 
-    const lines = stdout.lines().map(parsed);
+    const lines = stdout
+      .lines()
+      .map(parsed)
+      .filter((line) => !("_aws" in line));
     expect(response.statusCode).toBe(500);
     expect(lines.map((line) => line["message"])).toEqual(["handled", "unhandled error"]);
     for (const line of lines) {
       expect(line).toMatchObject({ requestId: context.awsRequestId, route: "GET /me" });
+      expect(line).toHaveProperty("apiRequestId");
+      expect(typeof line["coldStart"]).toBe("boolean");
     }
     expect(stdout.lines().join("\n")).not.toContain(JWT);
     expect(stdout.lines().join("\n")).not.toContain(PASSWORD);
