@@ -16,6 +16,9 @@ export default defineConfig({
           name: "unit",
           include: ["test/**/*.test.ts"],
           exclude: ["test/**/*.int.test.ts"],
+          // Property-based tests run hundreds of cases: on a loaded 2-core machine the default
+          // 5 s per test is a flake, not a finding.
+          testTimeout: 30_000,
         },
       },
       {
