@@ -17,37 +17,43 @@
  *   client has `PreventUserExistenceErrors: ENABLED`; ForgotPassword of an unknown user then
  *   answers with a simulated delivery instead of UserNotFoundException.
  *
+ * - Strictness (scripts/local/cognito/): SigV4 on IAM-authorized actions and one issuer in OIDC
+ *   discovery (front.ts); verified access tokens on user APIs, RevokeToken / GlobalSignOut /
+ *   AdminUserGlobalSignOut / AdminDisableUser with Cognito's revocation semantics (sessions.ts).
+ *   docs/local-stack.md lists every difference and how it is closed.
+ *
  * Triggers are invoked on serverless-offline's Lambda endpoint, so the project's own trigger
  * functions run exactly as they are bundled for AWS.
  */
-import { createSign, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
-import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import { pino } from "pino";
+import { emulator } from "./cognito/emulator.js";
+import { frontServer } from "./cognito/front.js";
+import { decode, sign } from "./cognito/jwt.js";
+import {
+  sessionTargets,
+  strictRefreshTokens,
+  withDisabledUsersRefused,
+  withSessions,
+  withVerifiedAccessToken,
+} from "./cognito/sessions.js";
+import type {
+  Attribute,
+  EmulatorUser,
+  Json,
+  LambdaService,
+  PoolFactory,
+  Target,
+  TokenGenerator,
+} from "./cognito/types.js";
 
-const require = createRequire(import.meta.url);
-
-/* The emulator ships CommonJS without an exports map; these are its documented building blocks. */
+/* The emulator's building blocks (scripts/local/cognito/emulator.ts pins its version). */
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call,
-   @typescript-eslint/no-unsafe-member-access,
-   @typescript-eslint/no-unsafe-argument */
-const { createServer } = require("cognito-local/lib/server/server.js");
-const { Router } = require("cognito-local/lib/server/Router.js");
-const { DefaultConfig } = require("cognito-local/lib/server/config.js");
-const services = require("cognito-local/lib/services/index.js");
-const { CognitoServiceFactoryImpl } = require("cognito-local/lib/services/cognitoService.js");
-const { UserPoolServiceFactoryImpl } = require("cognito-local/lib/services/userPoolService.js");
-const { StormDBDataStoreFactory } = require("cognito-local/lib/services/dataStore/stormDb.js");
-const { CryptoService } = require("cognito-local/lib/services/crypto.js");
-const { otp } = require("cognito-local/lib/services/otp.js");
-const { JwtTokenGenerator } = require("cognito-local/lib/services/tokenGenerator.js");
-const {
-  MessageDeliveryService,
-} = require("cognito-local/lib/services/messageDelivery/messageDelivery.js");
-const errors = require("cognito-local/lib/errors.js");
-const privateKey: { pem: string } = require("cognito-local/lib/keys/cognitoLocal.private.json");
-const AWS = require("aws-sdk");
+   @typescript-eslint/no-unsafe-member-access */
+const errors = emulator.errors;
+const AWS = createRequire(import.meta.url)("aws-sdk");
 
 /** Cognito's trigger names, as in a user pool's LambdaConfig. */
 export type TriggerName =
@@ -81,17 +87,6 @@ export interface DeliveredMessage {
   code?: string;
 }
 
-type Json = Record<string, unknown>;
-interface Attribute {
-  Name: string;
-  Value?: string;
-}
-interface EmulatorUser {
-  Username: string;
-  Attributes: Attribute[];
-  [key: string]: unknown;
-}
-
 const record = (attributes: Attribute[]): Record<string, string> =>
   Object.fromEntries(attributes.map((a) => [a.Name, a.Value ?? ""]));
 
@@ -111,21 +106,9 @@ async function invokeTrigger(
   if (response.headers.get("x-amz-function-error") || response.headers.get("x-amzn-errortype")) {
     const message =
       typeof payload["errorMessage"] === "string" ? payload["errorMessage"] : "failed";
-    throw new errors.UserLambdaValidationError(`${name} failed with error ${message}.`);
+    throw new errors.UserLambdaValidation(`${name} failed with error ${message}.`);
   }
   return payload;
-}
-
-function sign(payload: Json): string {
-  const header = Buffer.from(JSON.stringify({ alg: "RS256", typ: "JWT", kid: "CognitoLocal" }));
-  const body = Buffer.from(JSON.stringify(payload));
-  const input = `${header.toString("base64url")}.${body.toString("base64url")}`;
-  const signature = createSign("RSA-SHA256").update(input).sign(privateKey.pem);
-  return `${input}.${signature.toString("base64url")}`;
-}
-
-function decode(token: string): Json {
-  return JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as Json;
 }
 
 interface ClaimsOverride {
@@ -179,10 +162,7 @@ function applyOverride(token: string, override: ClaimsOverride | undefined, grou
 }
 
 /** Wraps the emulator's token generator: a V2 PreTokenGeneration event, applied to both tokens. */
-function v2TokenGenerator(
-  options: CognitoOptions,
-  inner: { generate: (...args: unknown[]) => Promise<Json> },
-) {
+function v2TokenGenerator(options: CognitoOptions, inner: TokenGenerator): TokenGenerator {
   return {
     async generate(
       ctx: unknown,
@@ -223,22 +203,15 @@ function v2TokenGenerator(
       const groups = details.groupOverrideDetails?.groupsToOverride;
       return {
         ...tokens,
-        AccessToken: applyOverride(
-          tokens["AccessToken"] as string,
-          details.accessTokenGeneration,
-          groups,
-        ),
-        IdToken: applyOverride(tokens["IdToken"] as string, details.idTokenGeneration, groups),
+        AccessToken: applyOverride(tokens.AccessToken, details.accessTokenGeneration, groups),
+        IdToken: applyOverride(tokens.IdToken, details.idTokenGeneration, groups),
       };
     },
   };
 }
 
 /** Adds the `sub` Cognito would assign to a user created by UserMigration. */
-function lambdaWithMigrationSub(inner: {
-  invoke: (...args: unknown[]) => Promise<Json>;
-  enabled: (name: string) => boolean;
-}) {
+function lambdaWithMigrationSub(inner: LambdaService): LambdaService {
   return {
     enabled: (name: string) => inner.enabled(name),
     async invoke(ctx: unknown, name: string, event: Json) {
@@ -253,8 +226,6 @@ function lambdaWithMigrationSub(inner: {
     },
   };
 }
-
-type Target = (ctx: { logger: unknown }, req: Json) => Promise<unknown>;
 
 /** The pool of an app client, and the user `username` names in it (null when unknown). */
 async function lookUp(cognito: Json, ctx: unknown, clientId: unknown, username: string) {
@@ -346,7 +317,6 @@ function withForgotPasswordMigration(
   };
 }
 
-type PoolFactory = { create: (...args: unknown[]) => Promise<Json> };
 type FindUser = (ctx: unknown, username: string) => Promise<EmulatorUser | null>;
 
 /** Pools whose `UsernameConfiguration.CaseSensitive` is false find users case-insensitively. */
@@ -354,8 +324,8 @@ function caseInsensitiveUsernames(factory: PoolFactory): PoolFactory {
   return {
     async create(...args: unknown[]) {
       const pool = await factory.create(...args);
-      const exact = (pool["getUserByUsername"] as FindUser).bind(pool);
-      const listUsers = pool["listUsers"] as (ctx: unknown) => Promise<EmulatorUser[]>;
+      const exact = pool.getUserByUsername.bind(pool);
+      const listUsers = pool.listUsers.bind(pool);
       const findUser: FindUser = async (ctx, username) => {
         const options = pool["options"] as {
           UsernameConfiguration?: { CaseSensitive?: boolean };
@@ -365,7 +335,7 @@ function caseInsensitiveUsernames(factory: PoolFactory): PoolFactory {
         if (user || options.UsernameConfiguration?.CaseSensitive !== false) return user;
         const wanted = username.toLowerCase();
         const aliases = new Set(options.UsernameAttributes ?? []);
-        const users = await listUsers.call(pool, ctx);
+        const users = await listUsers(ctx);
         return (
           users.find(
             (u) =>
@@ -422,11 +392,11 @@ function withUserExistenceErrorsPrevented(cognito: Json, target: Target): Target
       if (req["AuthFlow"] !== "USER_PASSWORD_AUTH") throw error;
       const code = (error as { code?: unknown }).code;
       if (code === "InvalidPasswordException") {
-        throw new errors.NotAuthorizedError(INCORRECT_CREDENTIALS);
+        throw new errors.NotAuthorized(INCORRECT_CREDENTIALS);
       }
       if (code === "NotAuthorizedException" || code === "UserNotFoundException") {
         if (await preventsUserExistenceErrors(cognito, ctx, req["ClientId"])) {
-          throw new errors.NotAuthorizedError(INCORRECT_CREDENTIALS);
+          throw new errors.NotAuthorized(INCORRECT_CREDENTIALS);
         }
       }
       throw error;
@@ -468,7 +438,7 @@ export async function startCognito(options: CognitoOptions): Promise<RunningCogn
   const logger = pino({ level: "warn" }, pino.destination({ dest: options.logFile, sync: true }));
   const ctx = { logger };
   const config = {
-    ...DefaultConfig,
+    ...emulator.DefaultConfig,
     LambdaClient: {
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
       region: options.region,
@@ -481,42 +451,55 @@ export async function startCognito(options: CognitoOptions): Promise<RunningCogn
     TokenConfig: { IssuerDomain: endpoint },
     ServerConfig: { port: options.port, hostname: "127.0.0.1", development: false, https: false },
   };
-  const clock = new services.DateClock();
-  const dataStoreFactory = new StormDBDataStoreFactory(options.dataDirectory);
-  const cognito = await new CognitoServiceFactoryImpl(
+  const clock = new emulator.DateClock();
+  const dataStoreFactory = new emulator.StormDBDataStoreFactory(options.dataDirectory);
+  const cognito = await new emulator.CognitoServiceFactoryImpl(
     options.dataDirectory,
     dataStoreFactory,
-    caseInsensitiveUsernames(new UserPoolServiceFactoryImpl(clock, dataStoreFactory)),
+    strictRefreshTokens(
+      caseInsensitiveUsernames(new emulator.UserPoolServiceFactoryImpl(clock, dataStoreFactory)),
+    ),
   ).create(ctx, config.UserPoolDefaults);
   const lambda = lambdaWithMigrationSub(
-    new services.LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)),
+    new emulator.LambdaService(config.TriggerFunctions, new AWS.Lambda(config.LambdaClient)),
   );
-  const triggers = new services.TriggersService(
+  const triggers = new emulator.TriggersService(
     clock,
     cognito,
     lambda,
-    new CryptoService(config.KMSConfig),
+    new emulator.CryptoService(emulator.DefaultConfig["KMSConfig"]),
   );
   const noTokenTrigger = { enabled: () => false };
   const serviceSet = {
     clock,
     cognito,
     config,
-    messages: new services.MessagesService(triggers, new MessageDeliveryService(mailbox(options))),
-    otp,
-    tokenGenerator: v2TokenGenerator(
-      options,
-      new JwtTokenGenerator(clock, noTokenTrigger, config.TokenConfig),
+    messages: new emulator.MessagesService(
+      triggers,
+      new emulator.MessageDeliveryService(mailbox(options)),
+    ),
+    otp: emulator.otp,
+    tokenGenerator: withSessions(
+      v2TokenGenerator(
+        options,
+        new emulator.JwtTokenGenerator(clock, noTokenTrigger, config.TokenConfig),
+      ),
     ),
     triggers,
   };
-  const baseRouter = Router(serviceSet);
+  const baseRouter = emulator.Router(serviceSet);
+  const sessions = sessionTargets(cognito, endpoint, baseRouter);
   const router = (target: string): Target => {
-    const route = baseRouter(target) as Target;
+    const route = withVerifiedAccessToken(
+      cognito,
+      endpoint,
+      target,
+      sessions[target] ?? baseRouter(target),
+    );
     if (target === "InitiateAuth") {
-      return withUserExistenceErrorsPrevented(
+      return withDisabledUsersRefused(
         cognito,
-        withPreAuthentication(options, cognito, route),
+        withUserExistenceErrorsPrevented(cognito, withPreAuthentication(options, cognito, route)),
       );
     }
     if (target === "ForgotPassword") {
@@ -527,12 +510,12 @@ export async function startCognito(options: CognitoOptions): Promise<RunningCogn
     }
     return route;
   };
-  const server = (await createServer(
-    router,
-    logger,
-    config.ServerConfig,
-    serviceSet,
-  ).start()) as Server;
+  const { application } = emulator.createServer(router, logger, config.ServerConfig, serviceSet);
+  const server = frontServer(endpoint, application);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, "127.0.0.1", () => resolve());
+  });
   return {
     endpoint,
     issuerDomain: endpoint,

@@ -15,12 +15,12 @@ import {
   type KeyObject,
 } from "node:crypto";
 import { request } from "node:http";
-import { createRequire } from "node:module";
 import {
   CreateUserPoolClientCommand,
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { beforeAll, describe, expect, it } from "vitest";
+import { emulator } from "../../scripts/local/cognito/emulator.js";
 import { rejectedCases } from "../fixtures/rejected-tokens.js";
 import { b64, now, sign, signingKey, type SigningKey } from "../fixtures/jwt.js";
 import { stack } from "../support/stack.js";
@@ -37,11 +37,7 @@ import {
 const EMULATOR_KID = "CognitoLocal";
 
 const emulatorPrivateKey: KeyObject = createPrivateKey({
-  key: (
-    createRequire(import.meta.url)("cognito-local/lib/keys/cognitoLocal.private.json") as {
-      jwk: JsonWebKey;
-    }
-  ).jwk,
+  key: emulator.privateKey.jwk,
   format: "jwk",
 });
 
