@@ -19,7 +19,9 @@
  *
  * - Strictness (scripts/local/cognito/): SigV4 on IAM-authorized actions and one issuer in OIDC
  *   discovery (front.ts); verified access tokens on user APIs, RevokeToken / GlobalSignOut /
- *   AdminUserGlobalSignOut / AdminDisableUser with Cognito's revocation semantics (sessions.ts).
+ *   AdminUserGlobalSignOut / AdminDisableUser with Cognito's revocation semantics (sessions.ts);
+ *   the pool's password policy (passwords.ts); `email_verified` on confirmation, group look-ups
+ *   by email, WriteAttributes and verified email changes (attributes.ts).
  *   docs/local-stack.md lists every difference and how it is closed.
  *
  * Triggers are invoked on serverless-offline's Lambda endpoint, so the project's own trigger
@@ -30,8 +32,10 @@ import { appendFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pino } from "pino";
 import { emulator } from "./cognito/emulator.js";
+import { attributeTargets } from "./cognito/attributes.js";
 import { frontServer } from "./cognito/front.js";
 import { decode, sign } from "./cognito/jwt.js";
+import { withPasswordPolicy } from "./cognito/passwords.js";
 import {
   sessionTargets,
   strictRefreshTokens,
@@ -488,13 +492,16 @@ export async function startCognito(options: CognitoOptions): Promise<RunningCogn
     triggers,
   };
   const baseRouter = emulator.Router(serviceSet);
-  const sessions = sessionTargets(cognito, endpoint, baseRouter);
+  const replaced = {
+    ...sessionTargets(cognito, endpoint, baseRouter),
+    ...attributeTargets(cognito, serviceSet.messages, baseRouter),
+  };
   const router = (target: string): Target => {
     const route = withVerifiedAccessToken(
       cognito,
       endpoint,
       target,
-      sessions[target] ?? baseRouter(target),
+      withPasswordPolicy(cognito, target, replaced[target] ?? baseRouter(target)),
     );
     if (target === "InitiateAuth") {
       return withDisabledUsersRefused(

@@ -333,6 +333,9 @@ async function createUserPool(client: CognitoIdentityProviderClient, config: Pri
         "UsernameConfiguration"
       ] as CreateUserPoolCommandInput["UsernameConfiguration"],
       Policies: pool["Policies"] as CreateUserPoolCommandInput["Policies"],
+      UserAttributeUpdateSettings: pool[
+        "UserAttributeUpdateSettings"
+      ] as CreateUserPoolCommandInput["UserAttributeUpdateSettings"],
       Schema: pool["Schema"] as CreateUserPoolCommandInput["Schema"],
     };
     userPoolId = (await client.send(new CreateUserPoolCommand(input))).UserPool?.Id;

@@ -13,6 +13,7 @@ import type {
   Context,
   Json,
   LambdaService,
+  Messages,
   PoolFactory,
   Target,
   TokenGenerator,
@@ -57,7 +58,7 @@ export const emulator = {
   DateClock: services.DateClock as Service<Json>,
   LambdaService: services.LambdaService as Service<LambdaService>,
   TriggersService: services.TriggersService as Building,
-  MessagesService: services.MessagesService as Building,
+  MessagesService: services.MessagesService as Service<Messages>,
   CognitoServiceFactoryImpl: require("cognito-local/lib/services/cognitoService.js")
     .CognitoServiceFactoryImpl as new (
     dataDirectory: string,

@@ -74,3 +74,17 @@ export interface LambdaService {
   invoke(ctx: unknown, name: string, event: Json): Promise<Json>;
   enabled(name: string): boolean;
 }
+
+/** Delivers a code through CustomMessage to the local mailbox. */
+export interface Messages {
+  deliver(
+    ctx: unknown,
+    source: string,
+    clientId: string | null,
+    userPoolId: string,
+    user: EmulatorUser,
+    code: string,
+    clientMetadata: unknown,
+    delivery: { AttributeName: string; DeliveryMedium: string; Destination: string },
+  ): Promise<void>;
+}
