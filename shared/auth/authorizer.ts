@@ -7,6 +7,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { bearerFromHeaders } from "./bearer.js";
 import { logger } from "../runtime/logger.js";
+import { countMetric } from "../runtime/metrics.js";
 import type { AccessClaims } from "./access-token.js";
 
 export type Verify = (token: string) => Promise<AccessClaims>;
@@ -23,8 +24,13 @@ export function requestAuthorizer(verify: Verify, decide: Decide): RequestAuthor
   return async (event) => {
     try {
       const token = bearerFromHeaders(event.headers, event.multiValueHeaders);
-      return decide(await verify(token), event.methodArn);
+      const result = decide(await verify(token), event.methodArn);
+      if (result.policyDocument.Statement.some((statement) => statement.Effect === "Deny")) {
+        countMetric("AuthorizerDenied");
+      }
+      return result;
     } catch (error) {
+      countMetric("AuthorizerDenied");
       logger.info("token rejected", { reason: error instanceof Error ? error.message : "unknown" });
       throw new Error("Unauthorized");
     }
