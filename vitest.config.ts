@@ -5,6 +5,9 @@ import { defineConfig } from "vitest/config";
 process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 process.env["AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE"] ??= "1";
 
+// What serverless.yml gives every function; tests see a specific origin, not `*`.
+const env = { CORS_ORIGIN: "https://app.example.com" };
+
 // Two projects: `unit` runs pure tests in parallel; `integration` (files named *.int.test.ts) runs
 // against the local stack (DynamoDB Local, the S3 emulator, the Cognito emulator and
 // serverless-offline) that its global setup starts on free ports and stops afterwards.
@@ -14,6 +17,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
+          env,
           include: ["test/**/*.test.ts"],
           exclude: ["test/**/*.int.test.ts"],
           // Property-based tests run hundreds of cases: on a loaded 2-core machine the default
@@ -24,6 +28,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
+          env,
           include: ["test/**/*.int.test.ts"],
           globalSetup: ["test/setup/local-stack.ts"],
           testTimeout: 30_000,

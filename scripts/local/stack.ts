@@ -38,7 +38,7 @@ import {
   type CORSRule,
 } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
-import { startGateway } from "./gateway.js";
+import { gatewayResponses, startGateway } from "./gateway.js";
 import { startCognito, type DeliveredMessage, type TriggerName } from "./cognito.js";
 import { seedLegacyUsers } from "./seed-legacy-users.js";
 import type { StackInfo } from "./stack-info.js";
@@ -90,7 +90,11 @@ export interface RunningStack {
 }
 
 interface PrintedConfig {
-  custom: { tableName: string; legacyUsersTableName: string };
+  custom: {
+    tableName: string;
+    legacyUsersTableName: string;
+    apiStage: { throttle: { rateLimit: number; burstLimit: number } };
+  };
   params: {
     local: { bucketName: string; allowedEmailDomains?: string };
     default: { allowedEmailDomains: string };
@@ -558,7 +562,15 @@ export function createStack(options: StackOptions): LocalStack {
       const offlineLog = createWriteStream(join(logsDir, "api.log"));
       const offline = spawn(
         process.execPath,
-        [join(root, "node_modules/osls/bin/serverless.js"), "offline", "start", "--stage", STAGE],
+        [
+          // Stacks of thrown errors name the TypeScript file and line, as in Lambda.
+          "--enable-source-maps",
+          join(root, "node_modules/osls/bin/serverless.js"),
+          "offline",
+          "start",
+          "--stage",
+          STAGE,
+        ],
         {
           cwd: root,
           detached: true,
@@ -598,7 +610,13 @@ export function createStack(options: StackOptions): LocalStack {
         180_000,
         () => (stopping ? "stopped" : offlineExit),
       );
-      const gateway = await startGateway(ports.api, offlinePort);
+      const gateway = await startGateway({
+        port: ports.api,
+        upstreamPort: offlinePort,
+        stage: STAGE,
+        responses: gatewayResponses(config.resources.Resources),
+        throttle: config.custom.apiStage.throttle,
+      });
       cleanups.push(() => gateway.close());
       const apiUrl = `${endpoints.api}/${STAGE}`;
 

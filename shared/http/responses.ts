@@ -3,11 +3,13 @@
  * `{ statusCode, headers, body }` itself.
  */
 import type { APIGatewayProxyResult } from "aws-lambda";
+import { config } from "../runtime/config.js";
 
-const cors = {
-  "Access-Control-Allow-Origin": "*",
+/** The stage's one CORS origin: the same the routes' OPTIONS answers and gateway responses send. */
+const cors = () => ({
+  "Access-Control-Allow-Origin": config.corsOrigin(),
   "Access-Control-Expose-Headers": "ETag, Location",
-};
+});
 
 export type Headers = Record<string, string>;
 
@@ -16,7 +18,7 @@ export function json(status: number, body?: unknown, headers: Headers = {}): API
   return {
     statusCode: status,
     headers: {
-      ...cors,
+      ...cors(),
       ...(body === undefined ? {} : { "Content-Type": "application/json" }),
       ...headers,
     },
@@ -33,7 +35,7 @@ export function problem(
 ): APIGatewayProxyResult {
   return {
     statusCode: status,
-    headers: { ...cors, "Content-Type": "application/problem+json", ...headers },
+    headers: { ...cors(), "Content-Type": "application/problem+json", ...headers },
     body: JSON.stringify({ type: "about:blank", title, status, detail }),
   };
 }

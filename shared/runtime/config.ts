@@ -57,6 +57,8 @@ export const config = {
   metricsNamespace: () => read("METRICS_NAMESPACE") ?? `cognito-api-${read("STAGE") ?? "local"}`,
   /** This invocation's X-Ray trace header (set by Lambda per invocation, so never memoised). */
   traceId: () => process.env["_X_AMZN_TRACE_ID"],
+  /** The one browser origin allowed to read responses (`*` only where the stage sets it). */
+  corsOrigin: () => required("CORS_ORIGIN"),
   /** Log level: debug, info, warn or error. */
   logLevel: () => read("LOG_LEVEL") ?? "info",
 };

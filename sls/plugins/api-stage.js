@@ -8,6 +8,10 @@
  * `AWS::ApiGateway::Stage` (the pattern AWS SAM uses): the Deployment only snapshots the API, and
  * the stage points at it.
  *
+ * The Deployment also depends on every gateway response (sls/resources/gateway-responses.yml):
+ * otherwise CloudFormation may snapshot the API before an edited response is updated, and the
+ * stage keeps serving the old one until the next deploy.
+ *
  * Settings come from serverless.yml: `custom.apiStage.throttle` (`rateLimit`, `burstLimit`, from
  * the stage's `params`) and `provider.logs.restApi.format` (the same access-log format Serverless
  * applies itself). Execution logging stays off: it would log request headers, tokens included.
@@ -17,6 +21,7 @@
 /**
  * @typedef {{ Type: string, Properties: Record<string, unknown>, DependsOn?: string[] }} Resource
  * @typedef {{
+ *   resources?: { Resources?: Record<string, Resource> },
  *   custom?: { apiStage?: { throttle?: { rateLimit?: unknown, burstLimit?: unknown } } },
  *   provider: {
  *     compiledCloudFormationTemplate: { Resources: Record<string, Resource> },
@@ -81,6 +86,10 @@ export default class ApiStage {
       // Logging needs the account-wide CloudWatch role that Serverless's custom resource sets.
       if (ACCOUNT_ROLE_ID in resources) stage.DependsOn = [ACCOUNT_ROLE_ID];
     }
+    const gatewayResponses = Object.entries({ ...this.service.resources?.Resources, ...resources })
+      .filter(([, r]) => r.Type === "AWS::ApiGateway::GatewayResponse")
+      .map(([id]) => id);
+    deployment.DependsOn = [...new Set([...(deployment.DependsOn ?? []), ...gatewayResponses])];
     delete deployment.Properties["StageName"];
     resources[STAGE_ID] = stage;
   }

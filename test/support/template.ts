@@ -19,14 +19,33 @@ export interface Resource {
 }
 
 export interface Template {
+  Conditions?: Record<string, unknown>;
   Resources: Record<string, Resource>;
   Outputs: Record<string, { Value: unknown }>;
 }
 
-/** Environment with every AWS credential variable removed: packaging must not need any. */
+/** What a stage's settings read from the environment (serverless.yml `params`). */
+const STAGE_SETTINGS = [
+  "ALLOWED_EMAIL_DOMAINS",
+  "CORS_ORIGIN",
+  "SES_SOURCE_ARN",
+  "SES_FROM_ADDRESS",
+];
+
+/** The settings a deploy of dev or prod is given in these tests. */
+export const DEPLOY_SETTINGS = {
+  ALLOWED_EMAIL_DOMAINS: "example.com",
+  CORS_ORIGIN: "https://app.example.com",
+};
+
+/**
+ * Environment with every AWS credential variable removed (packaging must not need any), and none
+ * of the stage settings, so only what a test passes reaches the template.
+ */
 export function withoutAwsCredentials(): NodeJS.ProcessEnv {
   const kept = Object.entries(process.env).filter(
-    ([key]) => !key.startsWith("AWS_") || key.startsWith("AWS_SDK_JS_"),
+    ([key]) =>
+      (!key.startsWith("AWS_") || key.startsWith("AWS_SDK_JS_")) && !STAGE_SETTINGS.includes(key),
   );
   return {
     ...Object.fromEntries(kept),
@@ -40,11 +59,15 @@ export function withoutAwsCredentials(): NodeJS.ProcessEnv {
  * run bundles in a work folder of its own inside `dir`: parallel test files would otherwise
  * overwrite each other's bundles in the shared `.esbuild` folder.
  */
-export async function packageStage(stage: string): Promise<{ template: Template; dir: string }> {
+export async function packageStage(
+  stage: string,
+  settings: Record<string, string> = DEPLOY_SETTINGS,
+): Promise<{ template: Template; dir: string }> {
   const dir = join(root, ".local", `package-${stage}-${process.pid}-${randomUUID().slice(0, 8)}`);
   rmSync(dir, { recursive: true, force: true });
   const env = {
     ...withoutAwsCredentials(),
+    ...settings,
     ESBUILD_WORK_FOLDER: relative(root, join(dir, "esbuild")),
   };
   await promisify(execFile)(
@@ -63,6 +86,27 @@ export async function packageStage(stage: string): Promise<{ template: Template;
     readFileSync(join(dir, "cloudformation-template-update-stack.json"), "utf8"),
   ) as Template;
   return { template, dir };
+}
+
+/**
+ * Runs a serverless command that is expected to fail before building anything; returns its exit
+ * status and output.
+ */
+export function failingCommand(
+  args: string[],
+  settings: Record<string, string>,
+): { status: number | null; output: string } {
+  const result = spawnSync(
+    process.execPath,
+    [join(root, "node_modules/osls/bin/serverless.js"), ...args],
+    {
+      cwd: root,
+      env: { ...withoutAwsCredentials(), ...settings },
+      encoding: "utf8",
+      timeout: 120_000,
+    },
+  );
+  return { status: result.status, output: result.stdout + result.stderr };
 }
 
 /** Resources of one type, by logical id. */

@@ -3,7 +3,45 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readZip } from "../../scripts/bench/zip.js";
-import { cfnLint, hasCfnLint, ofType, packageStage, type Template } from "../support/template.js";
+import {
+  gatewayResponses,
+  renderGatewayResponse,
+  type ResponseType,
+} from "../../scripts/local/gateway.js";
+import { SDK_WORST_CASE_MS } from "../../shared/runtime/aws.js";
+import {
+  cfnLint,
+  DEPLOY_SETTINGS,
+  hasCfnLint,
+  ofType,
+  packageStage,
+  type Template,
+} from "../support/template.js";
+
+/** Every gateway-response type API Gateway can answer with. */
+const RESPONSE_TYPES: ResponseType[] = [
+  "ACCESS_DENIED",
+  "API_CONFIGURATION_ERROR",
+  "AUTHORIZER_CONFIGURATION_ERROR",
+  "AUTHORIZER_FAILURE",
+  "BAD_REQUEST_PARAMETERS",
+  "BAD_REQUEST_BODY",
+  "DEFAULT_4XX",
+  "DEFAULT_5XX",
+  "EXPIRED_TOKEN",
+  "INTEGRATION_FAILURE",
+  "INTEGRATION_TIMEOUT",
+  "INVALID_API_KEY",
+  "INVALID_SIGNATURE",
+  "MISSING_AUTHENTICATION_TOKEN",
+  "QUOTA_EXCEEDED",
+  "REQUEST_TOO_LARGE",
+  "RESOURCE_NOT_FOUND",
+  "THROTTLED",
+  "UNAUTHORIZED",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "WAF_FILTERED",
+];
 
 const TRIGGERS = [
   "PreSignUp",
@@ -135,26 +173,112 @@ describe("npm run package (stage dev, no AWS credentials)", () => {
     }
   });
 
-  it("caches the custom authorizer's decision and answers gateway errors as problem+json", () => {
+  it("caches the custom authorizer's decision", () => {
     const custom = ofType(template, "AWS::ApiGateway::Authorizer").filter(
       ([, a]) => a.Properties["Type"] !== "COGNITO_USER_POOLS",
-    );
-    const responses = ofType(template, "AWS::ApiGateway::GatewayResponse").map(
-      ([, r]) => r.Properties,
     );
 
     expect(custom).toHaveLength(1);
     expect(custom[0]?.[1].Properties["AuthorizerResultTtlInSeconds"]).toBeGreaterThan(0);
-    for (const type of ["UNAUTHORIZED", "ACCESS_DENIED", "DEFAULT_4XX", "DEFAULT_5XX"]) {
-      const response = responses.find((r) => r["ResponseType"] === type);
-      expect(response, type).toBeDefined();
-      const templates = Object.values(response?.["ResponseTemplates"] as Record<string, string>);
-      expect(templates.length, type).toBeGreaterThan(0);
-      for (const body of templates) expect(body, type).toMatch(/"title".*"status".*"detail"/s);
-      expect(response?.["ResponseParameters"], type).toMatchObject({
-        "gatewayresponse.header.Content-Type": "'application/problem+json'",
-      });
+  });
+
+  it("has gateway-response templates with no VTL, as API Gateway runs none there", () => {
+    const templates = ofType(template, "AWS::ApiGateway::GatewayResponse").flatMap(([id, r]) =>
+      Object.values(r.Properties["ResponseTemplates"] as Record<string, string>).map(
+        (body) => [id, body] as const,
+      ),
+    );
+
+    expect(templates.length).toBeGreaterThanOrEqual(4);
+    for (const [id, body] of templates) {
+      expect(body, id).not.toMatch(/#(set|if|elseif|else|end|foreach)\b|\$util\.|\$input\./);
     }
+  });
+
+  it.each(RESPONSE_TYPES)(
+    "answers API Gateway's own %s as problem+json whose status is the one sent",
+    (type) => {
+      const responses = gatewayResponses(template.Resources);
+
+      const rendered = renderGatewayResponse(responses, type, {
+        requestId: "c0ffee00-0000-4000-8000-000000000000",
+        stage: "dev",
+        httpMethod: "GET",
+        path: "/dev/nowhere",
+        headers: {},
+        sourceIp: "203.0.113.7",
+      });
+      const body = JSON.parse(rendered.body) as Record<string, unknown>;
+
+      expect(rendered.headers).toMatchObject({
+        "Content-Type": "application/problem+json",
+        "Access-Control-Allow-Origin": DEPLOY_SETTINGS.CORS_ORIGIN,
+      });
+      expect(body).toMatchObject({ type: "about:blank", status: rendered.status });
+      expect(typeof body["title"]).toBe("string");
+      expect(typeof body["detail"]).toBe("string");
+      expect(rendered.status).toBeGreaterThanOrEqual(type.endsWith("5XX") ? 500 : 400);
+    },
+  );
+
+  it("answers an unknown route with 404, throttling with 429 and a timeout with 504", () => {
+    const statuses = Object.fromEntries(
+      ofType(template, "AWS::ApiGateway::GatewayResponse").map(
+        ([, r]) => [String(r.Properties["ResponseType"]), r.Properties["StatusCode"]] as const,
+      ),
+    );
+
+    expect(statuses).toMatchObject({
+      MISSING_AUTHENTICATION_TOKEN: "404",
+      REQUEST_TOO_LARGE: "413",
+      UNSUPPORTED_MEDIA_TYPE: "415",
+      THROTTLED: "429",
+      INTEGRATION_TIMEOUT: "504",
+      DEFAULT_4XX: "400",
+      DEFAULT_5XX: "500",
+    });
+  });
+
+  it("deploys the API only after every gateway response is updated", () => {
+    const [[, deployment] = ["", undefined]] = ofType(template, "AWS::ApiGateway::Deployment");
+    const responses = ofType(template, "AWS::ApiGateway::GatewayResponse").map(([id]) => id);
+
+    expect(responses.length).toBeGreaterThan(0);
+    expect(deployment?.DependsOn).toEqual(expect.arrayContaining(responses));
+  });
+
+  it("serves a regional endpoint and keeps no function versions", () => {
+    expect(template.Resources["ApiGatewayRestApi"]?.Properties["EndpointConfiguration"]).toEqual({
+      Types: ["REGIONAL"],
+    });
+    expect(ofType(template, "AWS::Lambda::Version")).toEqual([]);
+  });
+
+  it("ends every trigger before Cognito's 5 s, with SDK calls that give up inside it", () => {
+    const [[, pool] = ["", undefined]] = ofType(template, "AWS::Cognito::UserPool");
+    const triggers = JSON.stringify(pool?.Properties["LambdaConfig"]).match(/\w+LambdaFunction/g);
+
+    expect(triggers).toHaveLength(7);
+    for (const id of triggers ?? []) {
+      const timeout = template.Resources[id]?.Properties["Timeout"];
+      expect(timeout, id).toBeLessThanOrEqual(4);
+      expect(SDK_WORST_CASE_MS, id).toBeLessThan(Number(timeout) * 1000);
+    }
+  });
+
+  it("sends Cognito's emails with its own sender unless the stage names an SES identity", () => {
+    const [[, pool] = ["", undefined]] = ofType(template, "AWS::Cognito::UserPool");
+
+    expect(template.Conditions?.["SendEmailWithSes"]).toEqual({
+      "Fn::Not": [{ "Fn::Equals": ["", ""] }],
+    });
+    expect(pool?.Properties["EmailConfiguration"]).toEqual({
+      "Fn::If": [
+        "SendEmailWithSes",
+        expect.objectContaining({ EmailSendingAccount: "DEVELOPER" }),
+        { EmailSendingAccount: "COGNITO_DEFAULT" },
+      ],
+    });
   });
 
   it("runs every function on nodejs22.x", () => {
@@ -177,6 +301,14 @@ describe("npm run package (stage dev, no AWS credentials)", () => {
       const files = readZip(readFileSync(join(dir, basename(key))));
 
       expect([...files.keys()].sort(), id).toEqual([`${entry}.cjs`, `${entry}.cjs.map`]);
+      // Node's --enable-source-maps finds a map only through this comment.
+      expect(files.get(`${entry}.cjs`)?.toString("utf8").trimEnd(), id).toMatch(
+        new RegExp(`\\n//# sourceMappingURL=${basename(entry)}\\.cjs\\.map$`),
+      );
+      for (const [name, content] of files) {
+        if (name.endsWith(".map")) mkdirSync(join(loaded, id, dirname(name)), { recursive: true });
+        if (name.endsWith(".map")) writeFileSync(join(loaded, id, name), content);
+      }
       const file = join(loaded, id, `${entry}.cjs`);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, files.get(`${entry}.cjs`) ?? "");
@@ -192,6 +324,31 @@ describe("npm run package (stage dev, no AWS credentials)", () => {
 
     expect(result.stderr).toBe("");
     expect(JSON.parse(result.stdout)).toEqual(handlers.map(({ id }) => [id, "function"]));
+  });
+
+  it("logs a thrown error's stack with the TypeScript file and line, as Lambda would", () => {
+    const fn = template.Resources["PreSignUpLambdaFunction"];
+    const handler = fn?.Properties["Handler"] as string;
+    const { Variables } = fn?.Properties["Environment"] as { Variables: Record<string, string> };
+    const entry = handler.slice(0, handler.lastIndexOf("."));
+    const file = join(dir, "loaded", "PreSignUpLambdaFunction", `${entry}.cjs`);
+    // A malformed event makes the trigger throw; the process prints the stack as the runtime does.
+    const script = `Promise.resolve().then(() => require(${JSON.stringify(file)}).handler(null, {}))
+      .then(() => console.log("no error"), (error) => console.error(error.stack))`;
+
+    const result = spawnSync(process.execPath, ["-e", script], {
+      env: {
+        PATH: process.env["PATH"],
+        AWS_REGION: "us-east-1",
+        NODE_OPTIONS: Variables["NODE_OPTIONS"],
+      },
+      encoding: "utf8",
+    });
+
+    expect(Variables["NODE_OPTIONS"]).toContain("--enable-source-maps");
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/\((?:\/[^():]+)?\/(triggers|shared)\/[\w/-]+\.ts:\d+:\d+\)/);
+    expect(result.stderr).not.toMatch(/\.cjs:\d+:\d+/);
   });
 
   it("exports the API URL, pool id, client id and region", () => {

@@ -1,11 +1,32 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cfnLint, hasCfnLint, ofType, packageStage, type Template } from "../support/template.js";
+import {
+  cfnLint,
+  DEPLOY_SETTINGS,
+  hasCfnLint,
+  ofType,
+  packageStage,
+  type Template,
+} from "../support/template.js";
 
 /** What the `params:` block of serverless.yml sets per stage (README: "Stages"). */
 const STAGES = {
-  dev: { retain: "Delete", protection: false, logDays: 14, rateLimit: 20, burstLimit: 40 },
-  prod: { retain: "Retain", protection: true, logDays: 90, rateLimit: 200, burstLimit: 400 },
+  dev: {
+    retain: "Delete",
+    protection: false,
+    logDays: 14,
+    rateLimit: 20,
+    burstLimit: 40,
+    versioning: "Suspended",
+  },
+  prod: {
+    retain: "Retain",
+    protection: true,
+    logDays: 90,
+    rateLimit: 200,
+    burstLimit: 400,
+    versioning: "Enabled",
+  },
 } as const;
 type Stage = keyof typeof STAGES;
 
@@ -65,6 +86,58 @@ describe("stages", () => {
       for (const [id, table] of ofType(templates[stage], "AWS::DynamoDB::Table")) {
         expect(table.Properties["DeletionProtectionEnabled"], id).toBe(expected.protection);
       }
+    });
+
+    it(`${expected.versioning === "Enabled" ? "versions" : "does not version"} the files bucket, expiring old versions`, () => {
+      const bucket = resource("FilesBucket")?.Properties;
+
+      expect(bucket?.["VersioningConfiguration"]).toEqual({ Status: expected.versioning });
+      expect(JSON.stringify(bucket?.["LifecycleConfiguration"])).toContain(
+        '"NoncurrentVersionExpiration":{"NoncurrentDays":30}',
+      );
+    });
+
+    it(`${expected.retain === "Retain" ? "keeps" : "deletes"} every log group with the stack`, () => {
+      const logGroups = ofType(templates[stage], "AWS::Logs::LogGroup");
+
+      expect(logGroups.length).toBeGreaterThan(10);
+      for (const [id, group] of logGroups) {
+        expect(group.DeletionPolicy, id).toBe(expected.retain);
+        expect(group.UpdateReplacePolicy, id).toBe(expected.retain);
+      }
+    });
+
+    it("sends the one configured CORS origin from routes, gateway responses, handlers and bucket", () => {
+      const origin = DEPLOY_SETTINGS.CORS_ORIGIN;
+      const preflights = ofType(templates[stage], "AWS::ApiGateway::Method").filter(
+        ([, m]) => m.Properties["HttpMethod"] === "OPTIONS",
+      );
+      const responses = ofType(templates[stage], "AWS::ApiGateway::GatewayResponse");
+      const functions = ofType(templates[stage], "AWS::Lambda::Function").filter(
+        ([id]) => id !== ACCOUNT_ROLE_FUNCTION,
+      );
+      const bucketCors = resource("FilesBucket")?.Properties["CorsConfiguration"];
+
+      expect(preflights.length).toBeGreaterThan(5);
+      for (const [id, method] of preflights) {
+        expect(JSON.stringify(method.Properties["Integration"]), id).toContain(
+          `"method.response.header.Access-Control-Allow-Origin":"'${origin}'"`,
+        );
+      }
+      for (const [id, response] of responses) {
+        expect(response.Properties["ResponseParameters"], id).toMatchObject({
+          "gatewayresponse.header.Access-Control-Allow-Origin": `'${origin}'`,
+        });
+      }
+      for (const [id, fn] of functions) {
+        expect(fn.Properties["Environment"], id).toMatchObject({
+          Variables: { CORS_ORIGIN: origin },
+        });
+      }
+      expect(bucketCors).toMatchObject({ CorsRules: [{ AllowedOrigins: [origin] }] });
+      expect(JSON.stringify(templates[stage])).not.toMatch(
+        /Allow-Origin[^,]*'\*'|AllowedOrigins":\["\*"/,
+      );
     });
 
     it("keeps point-in-time recovery and encryption on every table", () => {
@@ -193,7 +266,12 @@ describe("stages", () => {
       "Resources.UserPool.Properties.DeletionProtection",
       "Resources.DataTable.Properties.DeletionProtectionEnabled",
       "Resources.LegacyUsersTable.Properties.DeletionProtectionEnabled",
-      ...logGroups.map((id) => `Resources.${id}.Properties.RetentionInDays`),
+      ...logGroups.flatMap((id) => [
+        `Resources.${id}.Properties.RetentionInDays`,
+        `Resources.${id}.DeletionPolicy`,
+        `Resources.${id}.UpdateReplacePolicy`,
+      ]),
+      "Resources.FilesBucket.Properties.VersioningConfiguration.Status",
       "Resources.ApiGatewayStage.Properties.MethodSettings.0.ThrottlingRateLimit",
       "Resources.ApiGatewayStage.Properties.MethodSettings.0.ThrottlingBurstLimit",
     ];
