@@ -16,6 +16,8 @@
  *   "User not authorized"; Cognito answers both with "Incorrect username or password." when the app
  *   client has `PreventUserExistenceErrors: ENABLED`; ForgotPassword of an unknown user then
  *   answers with a simulated delivery instead of UserNotFoundException.
+ * - Sign-in flows real clients use (SRP, choice-based sign-in, GetTokensFromRefreshToken) are added
+ *   around the emulator's targets by ./cognito/sign-in.ts.
  *
  * - Strictness (scripts/local/cognito/): SigV4 on IAM-authorized actions and one issuer in OIDC
  *   discovery (front.ts); verified access tokens on user APIs, RevokeToken / GlobalSignOut /
@@ -43,6 +45,7 @@ import {
   withSessions,
   withVerifiedAccessToken,
 } from "./cognito/sessions.js";
+import { signInFlows } from "./cognito/sign-in.js";
 import type {
   Attribute,
   EmulatorUser,
@@ -242,16 +245,15 @@ async function lookUp(cognito: Json, ctx: unknown, clientId: unknown, username: 
   return { pool, user: await getUser.call(pool, ctx, username) };
 }
 
+/** The flows that start a sign-in (PreAuthentication runs at their InitiateAuth, as in Cognito). */
+const SIGN_IN_FLOWS = new Set<unknown>(["USER_PASSWORD_AUTH", "USER_SRP_AUTH", "USER_AUTH"]);
+
 /** Runs PreAuthentication for a known user before the emulator's own InitiateAuth. */
 function withPreAuthentication(options: CognitoOptions, cognito: Json, target: Target): Target {
   return async (ctx, req) => {
     const params = (req["AuthParameters"] ?? {}) as Record<string, string>;
     const username = params["USERNAME"];
-    if (
-      req["AuthFlow"] === "USER_PASSWORD_AUTH" &&
-      username &&
-      options.triggers.PreAuthentication
-    ) {
+    if (SIGN_IN_FLOWS.has(req["AuthFlow"]) && username && options.triggers.PreAuthentication) {
       const { pool, user } = await lookUp(cognito, ctx, req["ClientId"], username);
       if (user) {
         await invokeTrigger(options, "PreAuthentication", {
@@ -491,6 +493,7 @@ export async function startCognito(options: CognitoOptions): Promise<RunningCogn
     ),
     triggers,
   };
+  const signIn = signInFlows(cognito);
   const baseRouter = emulator.Router(serviceSet);
   const replaced = {
     ...sessionTargets(cognito, endpoint, baseRouter),
@@ -506,8 +509,17 @@ export async function startCognito(options: CognitoOptions): Promise<RunningCogn
     if (target === "InitiateAuth") {
       return withDisabledUsersRefused(
         cognito,
-        withUserExistenceErrorsPrevented(cognito, withPreAuthentication(options, cognito, route)),
+        withUserExistenceErrorsPrevented(
+          cognito,
+          withPreAuthentication(options, cognito, signIn.initiateAuth(route)),
+        ),
       );
+    }
+    if (target === "RespondToAuthChallenge") {
+      return signIn.respondToAuthChallenge(route, baseRouter("InitiateAuth"));
+    }
+    if (target === "GetTokensFromRefreshToken") {
+      return signIn.getTokensFromRefreshToken(router("InitiateAuth"));
     }
     if (target === "ForgotPassword") {
       return withForgotPasswordExistenceHidden(
