@@ -4,7 +4,10 @@
  * - `PreSignUp_SignUp` (self sign-up): the email must parse strictly (shared/cognito/email.ts) and its
  *   domain must be exactly one of ALLOWED_EMAIL_DOMAINS. The user still confirms with the code
  *   Cognito emails: `autoConfirmUser` and `autoVerifyEmail` stay false.
- * - `PreSignUp_AdminCreateUser`: the same allowlist. An admin cannot create a user the allowlist
+ *   An address the legacy user store holds is refused too: its owner signs in with their legacy
+ *   password to migrate, and nobody else may hold the address in the pool meanwhile (a pending
+ *   sign-up there would block the migration: docs/security.md, "squatting").
+ * - `PreSignUp_AdminCreateUser`: the same allowlist and legacy check. An admin cannot create a user the allowlist
  *   would refuse, so the `org` claim (the email's domain) always names an allowed domain. Cognito
  *   sends the invitation with a temporary password; nothing is confirmed here either.
  * - `PreSignUp_ExternalProvider`: refused. The template configures no federated identity provider;
@@ -19,9 +22,21 @@ import {
   type Trigger,
 } from "../shared/cognito/trigger.js";
 import { config } from "../shared/runtime/config.js";
+import type { Logger } from "../shared/runtime/logger.js";
 import { allowedEmail } from "../shared/cognito/email.js";
+import { getLegacyUser } from "../shared/cognito/legacy-users.js";
 
-export const handler: Trigger<PreSignUpTriggerEvent> = (event, context) => {
+/** True when the legacy store holds `address`; fails closed (refuses) when it cannot be read. */
+async function heldByLegacyStore(address: string, log: Logger): Promise<boolean> {
+  try {
+    return (await getLegacyUser(address)) !== undefined;
+  } catch (error) {
+    log.error("sign-up refused: the legacy user store could not be read", { error });
+    throw new TriggerError("We could not create your account right now. Please try again.");
+  }
+}
+
+export const handler: Trigger<PreSignUpTriggerEvent> = async (event, context) => {
   const log = triggerLogger(event, context);
   event.response.autoConfirmUser = false;
   event.response.autoVerifyEmail = false;
@@ -37,7 +52,13 @@ export const handler: Trigger<PreSignUpTriggerEvent> = (event, context) => {
         log.info("sign-up refused: email not allowed");
         throw new TriggerError("Sign-up is open only to email addresses of approved domains.");
       }
-      return Promise.resolve(event);
+      if (await heldByLegacyStore(email.address, log)) {
+        log.info("sign-up refused: the address belongs to a legacy account");
+        throw new TriggerError(
+          "This address already has an account: sign in with its existing password.",
+        );
+      }
+      return event;
     }
     case "PreSignUp_ExternalProvider":
       log.warn("sign-up refused: external identity providers are not enabled");

@@ -4,12 +4,15 @@
  *
  * - `UserMigration_Authentication` (sign-in with USER_PASSWORD_AUTH; SRP never reveals the
  *   password): the bcrypt hash must match. An unknown user, a disallowed or malformed email and a
- *   wrong password all fail with the same message after the same single bcrypt comparison. A
+ *   wrong password all fail with the same message in the same time (one bcrypt comparison at the store's
+ *   cost, LEGACY_HASH_COST); a password over 72 bytes never matches. A
  *   legacy password that fails the pool's policy is not kept: the user is migrated as
  *   RESET_REQUIRED and must reset it (Cognito then answers PasswordResetRequiredException).
- * - `UserMigration_ForgotPassword` (no password in the event): a known user is migrated without
- *   `finalUserStatus`, which leaves them RESET_REQUIRED, and Cognito emails the reset code to the
- *   verified address.
+ * - `UserMigration_ForgotPassword` (no password in the event): only a legacy record marked
+ *   `resetAllowed` migrates this way (without `finalUserStatus`, which leaves it RESET_REQUIRED;
+ *   Cognito emails the reset code to the verified address). Anyone may call ForgotPassword with
+ *   any address, and a reset migration ends the legacy password, so everyone else migrates only
+ *   by signing in with that password (docs/security.md).
  *
  * Only allowlisted domains migrate, as only they can sign up. Nothing is written, so a repeat is
  * harmless. The password is never logged: neither the event nor the email is, and the logger masks
@@ -53,7 +56,11 @@ function migrate(event: UserMigrationTriggerEvent, user: LegacyUser) {
 async function authentication(event: UserMigrationAuthenticationTriggerEvent, log: Logger) {
   const password: unknown = event.request.password;
   const user = await findLegacyUser(event.userName);
-  const valid = await verifyLegacyPassword(user, typeof password === "string" ? password : "");
+  const valid = await verifyLegacyPassword(
+    user,
+    typeof password === "string" ? password : "",
+    config.legacyHashCost(),
+  );
   if (!user || !valid || typeof password !== "string") {
     log.info("migration refused", { reason: user ? "wrong password" : "unknown user" });
     throw new TriggerError(FAILED);
@@ -66,8 +73,8 @@ async function authentication(event: UserMigrationAuthenticationTriggerEvent, lo
 
 async function forgotPassword(event: UserMigrationForgotPasswordTriggerEvent, log: Logger) {
   const user = await findLegacyUser(event.userName);
-  if (!user) {
-    log.info("migration refused", { reason: "unknown user" });
+  if (!user?.resetAllowed) {
+    log.info("migration refused", { reason: user ? "reset not allowed" : "unknown user" });
     throw new TriggerError(FAILED);
   }
   migrate(event, user);

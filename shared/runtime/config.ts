@@ -30,6 +30,16 @@ function list(name: string): string[] {
     .filter((item) => item.length > 0);
 }
 
+function integer(name: string, fallback: number, min: number, max: number): number {
+  const raw = read(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
 export const config = {
   /** AWS region the function runs in. */
   region: () => read("AWS_REGION") ?? "us-east-1",
@@ -39,6 +49,11 @@ export const config = {
   tableName: () => required("TABLE_NAME"),
   /** The DynamoDB table of the legacy user store (UserMigration). */
   legacyUsersTable: () => required("LEGACY_USERS_TABLE"),
+  /**
+   * The highest bcrypt cost among the legacy store's hashes: an unknown user is answered after a
+   * comparison at this cost, and cheaper hashes are padded to it (shared/cognito/legacy-users.ts).
+   */
+  legacyHashCost: () => integer("LEGACY_HASH_COST", 10, 4, 31),
   /** The private bucket for user files. */
   bucketName: () => required("BUCKET_NAME"),
   /** Lower-case email domains allowed to sign up. */

@@ -1,11 +1,20 @@
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { PreSignUpTriggerHandler } from "aws-lambda";
-import { describe, expect, expectTypeOf, it, vi } from "vitest";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import { handler } from "../../triggers/pre-sign-up.js";
 import { invoke, preSignUpEvents } from "../fixtures/cognito-events.js";
 import { captureLogs } from "../support/captured-logs.js";
 
 vi.stubEnv("ALLOWED_EMAIL_DOMAINS", "example.com, Corp.Example.NET");
+vi.stubEnv("LEGACY_USERS_TABLE", "legacy-users");
 const logs = captureLogs();
+/** The legacy user store; its real behaviour is tested in test/triggers/squatting.int.test.ts. */
+const legacyStore = mockClient(DynamoDBDocumentClient);
+beforeEach(() => {
+  legacyStore.reset();
+  legacyStore.on(GetCommand).resolves({});
+});
 
 const admitting = ["PreSignUp_SignUp", "PreSignUp_AdminCreateUser"] as const;
 
@@ -70,6 +79,32 @@ describe("pre-sign-up", () => {
       }
     },
   );
+
+  it.each(admitting)(
+    "%s: refuses an address the legacy store holds, looked up in lower case",
+    async (source) => {
+      legacyStore.on(GetCommand, { Key: { email: "legacy@example.com" } }).resolves({
+        Item: { email: "legacy@example.com", passwordHash: `$2b$10$${"a".repeat(53)}` },
+      });
+
+      await expect(
+        invoke(handler, preSignUpEvents[source]({ email: "Legacy@Example.com" })),
+      ).rejects.toThrow(
+        /^This address already has an account: sign in with its existing password\.$/,
+      );
+      await expect(
+        invoke(handler, preSignUpEvents[source]({ email: "other@example.com" })),
+      ).resolves.toBeDefined();
+    },
+  );
+
+  it("refuses the sign-up when the legacy store cannot be read (fails closed)", async () => {
+    legacyStore.on(GetCommand).rejects(new Error("service unavailable on legacy-users"));
+
+    await expect(invoke(handler, preSignUpEvents.PreSignUp_SignUp())).rejects.toThrow(
+      /^We could not create your account right now\. Please try again\.$/,
+    );
+  });
 
   it("PreSignUp_SignUp: refuses a sign-up without an email attribute", async () => {
     const event = preSignUpEvents.PreSignUp_SignUp({ attributes: { name: "Ada" } });

@@ -18,6 +18,7 @@ const WEAK = "weakpass";
 const unique = (name: string) => `${name}-${randomUUID().slice(0, 8)}@example.com`;
 const strongUser = unique("strong");
 const weakUser = unique("weak");
+const resettable = unique("resettable");
 
 beforeAll(async () => {
   useLocalData();
@@ -26,6 +27,7 @@ beforeAll(async () => {
   await seedLegacyUsers(dynamo(), stack().dynamodb.tables.legacyUsers, [
     { email: strongUser, password: STRONG },
     { email: weakUser.toUpperCase(), password: WEAK },
+    { email: resettable, password: STRONG, resetAllowed: true },
   ]);
 });
 
@@ -109,17 +111,23 @@ describe("user-migration (DynamoDB Local)", () => {
     expect(unknown / wrong).toBeLessThan(4);
   });
 
-  it("UserMigration_ForgotPassword: migrates a known user for a reset, without a final status", async () => {
+  it("UserMigration_ForgotPassword: migrates a record that allows resets, without a final status", async () => {
     const result = await invoke(
       handler,
-      userMigrationEvents.UserMigration_ForgotPassword({ userName: strongUser }),
+      userMigrationEvents.UserMigration_ForgotPassword({ userName: resettable }),
     );
 
     expect(result.response).toEqual({
-      userAttributes: { email: strongUser, email_verified: "true" },
+      userAttributes: { email: resettable, email_verified: "true" },
       messageAction: "SUPPRESS",
       desiredDeliveryMediums: ["EMAIL"],
     });
+  });
+
+  it("UserMigration_ForgotPassword: refuses any other legacy user, as an unknown one", async () => {
+    const event = userMigrationEvents.UserMigration_ForgotPassword({ userName: strongUser });
+
+    await expect(invoke(handler, event)).rejects.toThrow(FAILED);
   });
 
   it("UserMigration_ForgotPassword: refuses an unknown user with the same message", async () => {

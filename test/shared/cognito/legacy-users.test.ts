@@ -2,6 +2,8 @@ import { performance } from "node:perf_hooks";
 import { describe, expect, it } from "vitest";
 import {
   LEGACY_HASH_COST,
+  dummyHash,
+  hashCost,
   hashLegacyPassword,
   verifyLegacyPassword,
   type LegacyUser,
@@ -10,16 +12,17 @@ import {
 const user: LegacyUser = {
   email: "legacy@example.com",
   passwordHash: await hashLegacyPassword("Legacy!pass123"),
+  resetAllowed: false,
 };
 
-async function millis(run: () => Promise<unknown>): Promise<number> {
+async function millis(run: () => Promise<unknown>, tries = 3): Promise<number> {
   const times: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < tries; i++) {
     const start = performance.now();
     await run();
     times.push(performance.now() - start);
   }
-  return times.sort((a, b) => a - b)[1] ?? 0;
+  return times.sort((a, b) => a - b)[Math.floor(tries / 2)] ?? 0;
 }
 
 describe("legacy passwords", () => {
@@ -44,5 +47,43 @@ describe("legacy passwords", () => {
 
     expect(unknown / wrong).toBeGreaterThan(0.25);
     expect(unknown / wrong).toBeLessThan(4);
+  });
+
+  it("never matches a password over 72 bytes, even one sharing the stored password's first 72", async () => {
+    const stored = "S".repeat(70) + "1a";
+    const long: LegacyUser = { ...user, passwordHash: await hashLegacyPassword(stored, 4) };
+
+    expect(await verifyLegacyPassword(long, stored, 4)).toBe(true);
+    expect(await verifyLegacyPassword(long, stored + "-anything", 4)).toBe(false);
+    expect(await verifyLegacyPassword(long, "S".repeat(70) + "1aé", 4)).toBe(false);
+  });
+
+  it("builds a dummy hash of any cost that matches no password", async () => {
+    expect(hashCost(dummyHash(4))).toBe(4);
+    expect(hashCost(dummyHash(12))).toBe(12);
+    expect(await verifyLegacyPassword(undefined, "", 4)).toBe(false);
+  });
+
+  it("pads a cheaper hash to the store's cost: mixed-cost stores answer in one time", async () => {
+    const cheap: LegacyUser = {
+      ...user,
+      passwordHash: await hashLegacyPassword("Cheap!pass123", 6),
+    };
+    const storeCost = 9;
+
+    const unknown = await millis(
+      () => verifyLegacyPassword(undefined, "Wrong!pass123", storeCost),
+      7,
+    );
+    const wrongCheap = await millis(
+      () => verifyLegacyPassword(cheap, "Wrong!pass123", storeCost),
+      7,
+    );
+    const unpadded = await millis(() => verifyLegacyPassword(cheap, "Wrong!pass123", 6), 7);
+
+    expect(await verifyLegacyPassword(cheap, "Cheap!pass123", storeCost)).toBe(true);
+    expect(wrongCheap / unknown).toBeGreaterThan(0.6);
+    expect(wrongCheap / unknown).toBeLessThan(1.6);
+    expect(unpadded / unknown).toBeLessThan(0.4);
   });
 });
