@@ -36,7 +36,7 @@ const GRANTS: Record<string, string[]> = {
   ListUsers: ["dynamodb:Query DataTable/index/gsi1"],
   DisableUser: ["dynamodb:UpdateItem DataTable"],
   EnableUser: ["dynamodb:UpdateItem DataTable"],
-  PreSignUp: [],
+  PreSignUp: ["dynamodb:GetItem LegacyUsersTable"],
   PostConfirmation: ["dynamodb:PutItem DataTable"],
   PreAuthentication: ["dynamodb:GetItem DataTable"],
   PostAuthentication: [
