@@ -9,6 +9,9 @@
  * token. A missing profile is created (migrated and admin-created users never pass
  * PostConfirmation). If the profile cannot be read no token is issued: there is no safe value of
  * `org` to guess.
+ *
+ * A profile that is not active (disabled by an admin) gets no tokens, on every source: this is
+ * what refuses a disabled user's refresh (`_RefreshTokens`), which PreAuthentication never sees.
  */
 import type { PreTokenGenerationV2TriggerEvent } from "aws-lambda";
 import {
@@ -36,6 +39,10 @@ export const handler: Trigger<PreTokenGenerationV2TriggerEvent> = async (event, 
       } catch (error) {
         log.error("no tokens: the profile could not be read", { error });
         throw new TriggerError("We could not sign you in right now. Please try again.");
+      }
+      if (profile.status !== "active") {
+        log.info("no tokens: profile not active", { sub: user.sub });
+        throw new TriggerError("This account is disabled.");
       }
       event.response = { claimsAndScopeOverrideDetails: claimsOverride(tokenClaims(profile)) };
       return event;

@@ -582,6 +582,7 @@ export function createStack(options: StackOptions): LocalStack {
             LAMBDA_PORT: String(ports.lambda),
             DYNAMODB_ENDPOINT: endpoints.dynamodb,
             S3_ENDPOINT: endpoints.s3,
+            COGNITO_ENDPOINT: cognito.endpoint,
             JWT_ISSUER: issuer,
             USER_POOL_ID: userPoolId,
             USER_POOL_CLIENT_ID: userPoolClientId,

@@ -42,6 +42,13 @@ export class NotFoundError extends HttpError {
   }
 }
 
+export class ConflictError extends HttpError {
+  override name = "ConflictError";
+  constructor(detail: string) {
+    super(409, "Conflict", detail);
+  }
+}
+
 export class PreconditionFailedError extends HttpError {
   override name = "PreconditionFailedError";
   constructor(detail = "The resource has changed; fetch it again and retry with its new ETag.") {

@@ -10,6 +10,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { config } from "./config.js";
 
 /** Attempts per call: the first and one retry (a third would not fit the triggers' 4 s). */
@@ -35,6 +36,7 @@ const common = {
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let s3Client: S3Client | undefined;
+let cognitoClient: CognitoIdentityProviderClient | undefined;
 
 /** The shared DynamoDB document client (lazily built, so functions that never use it pay nothing). */
 export function dynamo(): DynamoDBDocumentClient {
@@ -61,4 +63,14 @@ export function s3(): S3Client {
     ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
   });
   return s3Client;
+}
+
+/** The shared Cognito user-pool client (lazily built; locally it points at the emulator). */
+export function cognitoIdp(): CognitoIdentityProviderClient {
+  cognitoClient ??= new CognitoIdentityProviderClient({
+    region: config.region(),
+    endpoint: config.cognitoEndpoint(),
+    maxAttempts: 3,
+  });
+  return cognitoClient;
 }

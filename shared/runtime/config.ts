@@ -66,6 +66,8 @@ export const config = {
   jwtIssuer: () => read("JWT_ISSUER"),
   /** Local stage only: DynamoDB Local's endpoint. */
   dynamodbEndpoint: () => read("DYNAMODB_ENDPOINT"),
+  /** Local stage only: the Cognito emulator's endpoint. */
+  cognitoEndpoint: () => read("COGNITO_ENDPOINT"),
   /** Local stage only: the S3 emulator's endpoint. */
   s3Endpoint: () => read("S3_ENDPOINT"),
   /** CloudWatch namespace of the stage's metrics (shared/runtime/metrics.ts). */

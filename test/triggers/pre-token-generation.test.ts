@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { PreTokenGenerationV2TriggerHandler } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
@@ -45,6 +45,18 @@ describe("pre-token-generation", () => {
 
     expect(String(error)).not.toContain(SECRET_TABLE);
     expect(String(error)).not.toContain("arn:");
+  });
+
+  it.each(sources)("%s: issues no token to a disabled profile", async (source) => {
+    const event = preTokenGenerationEvents[source]();
+    const sub = event.request.userAttributes["sub"];
+    table.on(GetCommand).resolves({
+      Item: { sub, email: "ada@example.com", plan: "free", status: "disabled" },
+    });
+
+    const failure = invoke(handler, event);
+
+    await expect(failure).rejects.toThrow(/^This account is disabled\.$/);
   });
 
   it("refuses a user without a sub, before any lookup", async () => {
