@@ -1,15 +1,25 @@
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { handler as disableUser } from "../../functions/disable-user.js";
 import { handler as enableUser } from "../../functions/enable-user.js";
 import { handler as listUsers } from "../../functions/list-users.js";
 import { createProfileOnce, getProfile } from "../../shared/users/profiles.js";
 import { apiEvent, bodyOf, lambdaContext, type ApiEventOptions } from "../fixtures/api-events.js";
 import { useLocalData } from "../support/local-data.js";
+import { stack } from "../support/stack.js";
 
 beforeAll(() => {
   useLocalData();
+  vi.stubEnv("USER_POOL_ID", stack().cognito.userPoolId);
+  vi.stubEnv("COGNITO_ENDPOINT", stack().cognito.endpoint);
 });
+
+/** An admin who may act: their own profile is active. */
+async function activeAdmin(): Promise<string> {
+  const sub = randomUUID();
+  await createProfileOnce({ sub, email: `admin-${sub.slice(0, 8)}@example.com` });
+  return sub;
+}
 
 interface AdminUser {
   sub: string;
@@ -124,7 +134,7 @@ describe("admin users (DynamoDB Local)", () => {
   });
 
   it("disables and re-enables a user", async () => {
-    const admin = randomUUID();
+    const admin = await activeAdmin();
     const [sub = ""] = await seedUsers(1);
 
     const disabled = await setStatus("disable", admin, sub);
@@ -143,7 +153,7 @@ describe("admin users (DynamoDB Local)", () => {
     async (verb) => {
       const sub = randomUUID();
 
-      const response = await setStatus(verb, randomUUID(), sub);
+      const response = await setStatus(verb, await activeAdmin(), sub);
 
       expect(response.statusCode).toBe(404);
       expect(await getProfile(sub)).toBeUndefined();

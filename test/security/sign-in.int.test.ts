@@ -317,7 +317,7 @@ describe("sign-in (PostAuthentication, PreTokenGeneration)", () => {
   });
 });
 
-describe("disabled users (PreAuthentication)", () => {
+describe("disabled users (AdminDisableUser, PreAuthentication)", () => {
   it("refuses a disabled user whatever the case of the email, and admits them after enable", async () => {
     const user = await createUser(uniqueEmail("disabled"));
     const spellings = [
@@ -335,8 +335,7 @@ describe("disabled users (PreAuthentication)", () => {
 
     expect(disabled).toBe(204);
     for (const refusal of refusals) {
-      expect(refusal.name).toBe("UserLambdaValidationException");
-      expect(refusal.message).toContain("This account is disabled.");
+      expect(refusal).toEqual({ name: "NotAuthorizedException", message: "User is disabled." });
     }
     expect(enabled).toBe(204);
     for (const tokens of admitted) expect(claims(tokens.accessToken)["sub"]).toBe(user.sub);
