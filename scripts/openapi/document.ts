@@ -108,6 +108,14 @@ const routes: Record<string, Partial<Record<Method, Route>>> = {
       ok: ["200", "Me"],
       errors: ["400", "401", "404", "413", "415"],
     },
+    delete: {
+      id: "deleteMe",
+      summary: "Delete the caller's account and everything of it; safe to retry",
+      tag: "me",
+      auth: "cognitoUserPool",
+      ok: ["204"],
+      errors: ["401"],
+    },
   },
   "/notes": {
     post: {

@@ -10,7 +10,7 @@ import type { CursorKey } from "../data/cursor.js";
 import { PROFILE_SK, PROFILES_GSI_PK, PROFILES_INDEX, userPk } from "../data/keys.js";
 import { firstOf } from "../data/paging.js";
 
-export type ProfileStatus = "active" | "disabled";
+export type ProfileStatus = "active" | "disabled" | "deleting";
 
 export interface Profile {
   sub: string;
@@ -109,7 +109,7 @@ export async function recordLogin(sub: string, now = new Date()): Promise<void> 
   );
 }
 
-/** Sets the profile status; false when the user has no profile. */
+/** Sets the profile status; false when the user has no profile, or it is being deleted. */
 export async function setStatus(sub: string, status: ProfileStatus): Promise<boolean> {
   try {
     await dynamo().send(
@@ -117,9 +117,9 @@ export async function setStatus(sub: string, status: ProfileStatus): Promise<boo
         TableName: config.tableName(),
         Key: { pk: userPk(sub), sk: PROFILE_SK },
         UpdateExpression: "SET #status = :status",
-        ConditionExpression: "attribute_exists(pk)",
+        ConditionExpression: "attribute_exists(pk) AND #status <> :deleting",
         ExpressionAttributeNames: { "#status": "status" },
-        ExpressionAttributeValues: { ":status": status },
+        ExpressionAttributeValues: { ":status": status, ":deleting": "deleting" },
       }),
     );
     return true;
