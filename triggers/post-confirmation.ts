@@ -8,6 +8,9 @@
  *   written is created at their first sign-in instead (`ensureProfile` in PostAuthentication and
  *   PreTokenGeneration).
  * - `PostConfirmation_ConfirmForgotPassword`: a password reset; the profile is left untouched.
+ *
+ * Both end every session started before them (AdminUserGlobalSignOut): Cognito itself keeps a
+ * user's refresh tokens alive across a reset (docs/security.md, "squatting").
  */
 import type { PostConfirmationTriggerEvent } from "aws-lambda";
 import {
@@ -17,6 +20,21 @@ import {
   type Trigger,
 } from "../shared/cognito/trigger.js";
 import { createProfileOnce } from "../shared/users/profiles.js";
+import { signOutEverywhere } from "../shared/users/accounts.js";
+import type { Logger } from "../shared/runtime/logger.js";
+
+/**
+ * Ends every session started before this confirmation or reset: whoever signed in with the
+ * password that held until now (a squatter who signed up the address, say) is out. Best-effort
+ * like the rest of this trigger: Cognito has already confirmed; a failure is logged loudly.
+ */
+async function endEarlierSessions(event: PostConfirmationTriggerEvent, log: Logger) {
+  try {
+    await signOutEverywhere(event.userName, event.userPoolId);
+  } catch (error) {
+    log.error("earlier sessions not ended", { error });
+  }
+}
 
 export const handler: Trigger<PostConfirmationTriggerEvent> = async (event, context) => {
   const log = triggerLogger(event, context);
@@ -28,9 +46,11 @@ export const handler: Trigger<PostConfirmationTriggerEvent> = async (event, cont
       } catch (error) {
         log.error("profile not created; it will be at the first sign-in", { error });
       }
+      await endEarlierSessions(event, log);
       return event;
     }
     case "PostConfirmation_ConfirmForgotPassword":
+      await endEarlierSessions(event, log);
       return event;
     default:
       return unsupportedTriggerSource(event);

@@ -37,6 +37,7 @@ import { emulator } from "./cognito/emulator.js";
 import { attributeTargets } from "./cognito/attributes.js";
 import { frontServer } from "./cognito/front.js";
 import { decode, sign } from "./cognito/jwt.js";
+import { withImmutableAttributes } from "./cognito/immutable-attributes.js";
 import { withPasswordPolicy } from "./cognito/passwords.js";
 import {
   sessionTargets,
@@ -504,7 +505,11 @@ export async function startCognito(options: CognitoOptions): Promise<RunningCogn
       cognito,
       endpoint,
       target,
-      withPasswordPolicy(cognito, target, replaced[target] ?? baseRouter(target)),
+      withPasswordPolicy(
+        cognito,
+        target,
+        withImmutableAttributes(cognito, target, replaced[target] ?? baseRouter(target)),
+      ),
     );
     if (target === "InitiateAuth") {
       return withDisabledUsersRefused(

@@ -15,14 +15,18 @@ import { cognitoIdp } from "../runtime/aws.js";
 import { config } from "../runtime/config.js";
 
 /**
- * Ends every session of the user: their refresh tokens stop working at once, and Cognito refuses
+ * Ends every session of the user (`username`: their `sub` or pool username; a trigger passes
+ * `event.userPoolId`, which it may not get from its environment): refresh tokens stop working at once, and Cognito refuses
  * their access tokens on its own APIs. API Gateway still accepts an access token already issued
  * until it expires (it checks signature and expiry, not revocation): docs/security.md.
  */
-export async function signOutEverywhere(sub: string): Promise<void> {
+export async function signOutEverywhere(
+  username: string,
+  userPoolId: string = config.userPoolId(),
+): Promise<void> {
   await ignoringGone(
     cognitoIdp().send(
-      new AdminUserGlobalSignOutCommand({ UserPoolId: config.userPoolId(), Username: sub }),
+      new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: username }),
     ),
   );
 }

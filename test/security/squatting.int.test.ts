@@ -4,12 +4,21 @@
  * stack's mailbox.
  */
 import { randomUUID } from "node:crypto";
-import { ForgotPasswordCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  ForgotPasswordCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import type { DeliveredMessage } from "../../scripts/local/cognito.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { seedLegacyUsers } from "../../scripts/local/seed-legacy-users.js";
 import { dynamo } from "../../shared/runtime/aws.js";
 import { useLocalData } from "../support/local-data.js";
-import { stack } from "../support/stack.js";
+import { stack, stackLogsDir } from "../support/stack.js";
 import { TEST_PASSWORD, callApi, cognito, signIn, uniqueEmail } from "../support/users.js";
 
 const claims = (token: string) =>
@@ -30,6 +39,73 @@ const signUp = (email: string, password = TEST_PASSWORD) =>
 
 beforeAll(() => {
   useLocalData();
+});
+
+/** The code of the last message the stack "sent" to `address` (its mailbox is mail.jsonl). */
+function lastCodeTo(address: string): string {
+  const file = join(stackLogsDir(), "mail.jsonl");
+  const messages = existsSync(file)
+    ? readFileSync(file, "utf8")
+        .split("\n")
+        .filter((line) => line.length > 0)
+        .map((line) => JSON.parse(line) as DeliveredMessage)
+        .filter((message) => message.to === address)
+    : [];
+  const code = messages.at(-1)?.code;
+  if (!code) throw new Error(`no code was sent to ${address}`);
+  return code;
+}
+
+const refresh = (refreshToken: string) =>
+  cognito()
+    .send(
+      new InitiateAuthCommand({
+        ClientId: stack().cognito.userPoolClientId,
+        AuthFlow: "REFRESH_TOKEN_AUTH",
+        AuthParameters: { REFRESH_TOKEN: refreshToken },
+      }),
+    )
+    .then(
+      () => "refreshed",
+      (error: unknown) => (error instanceof Error ? error.name : "failed"),
+    );
+
+describe("sign-up squatting (PostConfirmation)", () => {
+  it("the squatter's refresh token is dead after the owner's password reset", async () => {
+    const victim = uniqueEmail("victim");
+    const clientId = stack().cognito.userPoolClientId;
+    await signUp(victim, "Squatter!pass123");
+    const ownSignUp = await signUp(victim).then(
+      () => "signed up",
+      (error: unknown) => (error instanceof Error ? error.name : "failed"),
+    );
+    await cognito().send(
+      new ConfirmSignUpCommand({
+        ClientId: clientId,
+        Username: victim,
+        ConfirmationCode: lastCodeTo(victim),
+      }),
+    );
+    const squatter = await signIn(victim, "Squatter!pass123");
+    const beforeReset = await refresh(squatter.refreshToken);
+
+    await cognito().send(new ForgotPasswordCommand({ ClientId: clientId, Username: victim }));
+    await cognito().send(
+      new ConfirmForgotPasswordCommand({
+        ClientId: clientId,
+        Username: victim,
+        ConfirmationCode: lastCodeTo(victim),
+        Password: "Owner!pass4567",
+      }),
+    );
+    const afterReset = await refresh(squatter.refreshToken);
+    const owner = await signIn(victim, "Owner!pass4567");
+
+    expect(ownSignUp).toBe("UsernameExistsException");
+    expect(beforeReset).toBe("refreshed");
+    expect(afterReset).toBe("NotAuthorizedException");
+    expect(await refresh(owner.refreshToken)).toBe("refreshed");
+  });
 });
 
 describe("legacy addresses (PreSignUp, UserMigration)", () => {

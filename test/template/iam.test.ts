@@ -213,6 +213,25 @@ describe("IAM in the packaged template (stage dev)", () => {
     }
   });
 
+  it("attaches one policy outside the roles: PostConfirmation's sign-out, on this pool only", () => {
+    const policies = ofType(template, "AWS::IAM::Policy").map(([id, policy]) => ({
+      id,
+      roles: policy.Properties["Roles"],
+      grants: grants({
+        Type: "AWS::IAM::Role",
+        Properties: { Policies: [{ PolicyDocument: policy.Properties["PolicyDocument"] }] },
+      }),
+    }));
+
+    expect(policies).toEqual([
+      {
+        id: "PostConfirmationPoolPolicy",
+        roles: [{ Ref: "PostConfirmationRole" }],
+        grants: ["cognito-idp:AdminUserGlobalSignOut UserPool"],
+      },
+    ]);
+  });
+
   it("keeps Serverless's API Gateway logging custom resource away from data and logs", () => {
     const custom = template.Resources[ACCOUNT_ROLE_FUNCTION];
     expect(custom).toBeDefined();

@@ -1,3 +1,7 @@
+import {
+  AdminUserGlobalSignOutCommand,
+  CognitoIdentityProviderClient,
+} from "@aws-sdk/client-cognito-identity-provider";
 import { PutCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { PostConfirmationTriggerHandler } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
@@ -9,12 +13,18 @@ import { captureLogs } from "../support/captured-logs.js";
 
 vi.stubEnv("TABLE_NAME", SECRET_TABLE);
 const table = mockClient(DynamoDBDocumentClient);
+const pool = mockClient(CognitoIdentityProviderClient);
 const logs = captureLogs();
 
 beforeEach(() => {
   table.reset();
   table.rejects(new Error("unexpected DynamoDB call"));
+  pool.reset();
+  pool.on(AdminUserGlobalSignOutCommand).resolves({});
 });
+
+const signOuts = () =>
+  pool.commandCalls(AdminUserGlobalSignOutCommand).map((call) => call.args[0].input);
 
 describe("post-confirmation", () => {
   it("is a PostConfirmation handler", () => {
@@ -47,7 +57,7 @@ describe("post-confirmation", () => {
     },
   );
 
-  it("PostConfirmation_ConfirmForgotPassword: changes nothing and touches no data", async () => {
+  it("PostConfirmation_ConfirmForgotPassword: ends every earlier session and touches no data", async () => {
     const event = postConfirmationEvents.PostConfirmation_ConfirmForgotPassword();
     const before = structuredClone(event);
 
@@ -55,6 +65,24 @@ describe("post-confirmation", () => {
 
     expect(result).toEqual(before);
     expect(table.calls()).toHaveLength(0);
+    expect(signOuts()).toEqual([{ UserPoolId: event.userPoolId, Username: event.userName }]);
+  });
+
+  it("PostConfirmation_ConfirmSignUp: ends every earlier session too", async () => {
+    table.on(PutCommand).resolves({});
+    const event = postConfirmationEvents.PostConfirmation_ConfirmSignUp();
+
+    await invoke(handler, event);
+
+    expect(signOuts()).toEqual([{ UserPoolId: event.userPoolId, Username: event.userName }]);
+  });
+
+  it("confirms anyway, logging loudly, when the sign-out fails", async () => {
+    pool.on(AdminUserGlobalSignOutCommand).rejects(new Error("throttled"));
+    const event = postConfirmationEvents.PostConfirmation_ConfirmForgotPassword();
+
+    await expect(invoke(handler, event)).resolves.toBe(event);
+    expect(logs.lines().join("\n")).toContain("earlier sessions not ended");
   });
 
   it("refuses a trigger source it does not know", async () => {
