@@ -92,13 +92,13 @@ async function deleteItems(sub: string): Promise<void> {
         ExclusiveStartKey,
       }),
     );
-    const keys = (page.Items ?? []).filter((item) => item["sk"] !== PROFILE_SK);
-    await inBatches(keys, (item) =>
+    const sortKeys = (page.Items ?? []).flatMap((item) => {
+      const sk: unknown = item["sk"];
+      return typeof sk === "string" && sk !== PROFILE_SK ? [sk] : [];
+    });
+    await inBatches(sortKeys, (sk) =>
       dynamo().send(
-        new DeleteCommand({
-          TableName: config.tableName(),
-          Key: { pk: item["pk"], sk: item["sk"] },
-        }),
+        new DeleteCommand({ TableName: config.tableName(), Key: { pk: userPk(sub), sk } }),
       ),
     );
     ExclusiveStartKey = page.LastEvaluatedKey;
