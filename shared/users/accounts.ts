@@ -8,6 +8,7 @@ import {
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminUserGlobalSignOutCommand,
+  ListUsersCommand,
   ListUsersInGroupCommand,
   UserNotFoundException,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -75,4 +76,31 @@ export async function enabledGroupMembers(group: string): Promise<string[]> {
     NextToken = page.NextToken;
   } while (NextToken);
   return subs;
+}
+
+/**
+ * Deletes every UNCONFIRMED user created before `createdBefore`; returns how many. Their
+ * confirmation codes have expired by then (Cognito's last 24 hours), so such an account can only
+ * stand in the way of the address's owner (docs/security.md, "squatting").
+ */
+export async function deleteUnconfirmedUsers(createdBefore: Date): Promise<number> {
+  let deleted = 0;
+  let PaginationToken: string | undefined;
+  do {
+    const page = await cognitoIdp().send(
+      new ListUsersCommand({
+        UserPoolId: config.userPoolId(),
+        Filter: 'cognito:user_status = "UNCONFIRMED"',
+        PaginationToken,
+      }),
+    );
+    for (const user of page.Users ?? []) {
+      if (user.UserStatus !== "UNCONFIRMED" || !user.Username || !user.UserCreateDate) continue;
+      if (user.UserCreateDate >= createdBefore) continue;
+      await deletePoolUser(user.Username);
+      deleted++;
+    }
+    PaginationToken = page.PaginationToken;
+  } while (PaginationToken);
+  return deleted;
 }
