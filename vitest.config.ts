@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// Node 20 is supported until the AWS SDK's early-2027 releases (STACK.md); cognito-local still
-// loads SDK v2. Their notices say nothing a test run needs.
+// The suite also runs on Node 20 until the AWS SDK's early-2027 releases (docs/development.md);
+// cognito-local still loads SDK v2. Their notices say nothing a test run needs.
 process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 process.env["AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE"] ??= "1";
 

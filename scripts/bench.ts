@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   mkdirSync(workDir, { recursive: true });
 
   log(`Packaging stage ${STAGE} (serverless package)…`);
-  const { bundles, esbuild } = await packagedBundles(root, workDir, STAGE);
+  const { bundles, esbuild, runtime } = await packagedBundles(root, workDir, STAGE);
   const floors = await buildFloors(
     workDir,
     esbuild,
@@ -153,14 +153,16 @@ async function main(): Promise<void> {
     );
   }
 
+  const machine: Results["machine"] = {
+    cpus: cpus().length,
+    model: cpus()[0]?.model.trim() ?? "unknown",
+    node: process.version,
+    lambdaRuntime: runtime,
+    platform: `${process.platform}-${process.arch}`,
+    date: new Date().toISOString(),
+  };
   const results: Results = {
-    machine: {
-      cpus: cpus().length,
-      model: cpus()[0]?.model.trim() ?? "unknown",
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      date: new Date().toISOString(),
-    },
+    machine,
     settings: { stage: STAGE, rounds, requests, connections },
     bareNodeMs,
     references: referenceFigures,
@@ -168,7 +170,7 @@ async function main(): Promise<void> {
     authorizer,
     middy,
     localApi,
-    targets: checkTargets(functions, authorizer, localApi),
+    targets: checkTargets(functions, authorizer, localApi, machine),
   };
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(

@@ -40,7 +40,7 @@ export interface Floor {
 
 interface PackagedState {
   service: {
-    provider: { environment?: Record<string, unknown> };
+    provider: { runtime?: string; environment?: Record<string, unknown> };
     custom: { esbuild: Record<string, unknown> };
     functions: Record<
       string,
@@ -113,13 +113,14 @@ function stringEnv(env: Record<string, unknown> | undefined, name: string): stri
 
 /**
  * Packages the service for `stage` into `workDir/package` and extracts every function's bundle
- * into `workDir/bundles/<function>/`. Returns the bundles and the esbuild options of the service.
+ * into `workDir/bundles/<function>/`. Returns the bundles, the esbuild options of the service and
+ * its Lambda runtime (`nodejs22.x`).
  */
 export async function packagedBundles(
   root: string,
   workDir: string,
   stage: string,
-): Promise<{ bundles: FunctionBundle[]; esbuild: Record<string, unknown> }> {
+): Promise<{ bundles: FunctionBundle[]; esbuild: Record<string, unknown>; runtime: string }> {
   const packageDir = join(workDir, "package");
   await execFileAsync(
     process.execPath,
@@ -171,7 +172,7 @@ export async function packagedBundles(
         stringEnv(provider.environment, "NODE_OPTIONS"),
     };
   });
-  return { bundles, esbuild: custom.esbuild };
+  return { bundles, esbuild: custom.esbuild, runtime: provider.runtime ?? "unknown" };
 }
 
 /** The extension serverless-esbuild gives the bundles (`outputFileExtension`, `.js` by default). */

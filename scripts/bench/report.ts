@@ -37,7 +37,16 @@ export interface TargetCheck {
 }
 
 export interface Results {
-  machine: { cpus: number; model: string; node: string; platform: string; date: string };
+  machine: {
+    cpus: number;
+    model: string;
+    /** The Node.js that ran every measurement (`v22.23.5`). */
+    node: string;
+    /** The functions' Lambda runtime (`nodejs22.x`), from the packaged service. */
+    lambdaRuntime: string;
+    platform: string;
+    date: string;
+  };
   settings: { stage: string; rounds: number; requests: number; connections: number };
   bareNodeMs: number;
   references: ReferenceFigures[];
@@ -54,13 +63,32 @@ function atMost(target: string, subject: string, value: number, limit: number): 
   return { target, subject, value, limit, met: value <= limit };
 }
 
-/** Every target of issue 9 that these figures can be checked against. */
+/** The major version of `v22.23.5` or of `nodejs22.x`; NaN for anything else. */
+export function nodeMajor(version: string): number {
+  const major = /^(?:v|nodejs)(\d+)\./.exec(version)?.[1];
+  return major === undefined ? NaN : Number(major);
+}
+
+/**
+ * Every target of issue 9 that these figures can be checked against, and that they were measured
+ * on the Node.js major version Lambda runs: start-up and module loading differ between majors.
+ */
 export function checkTargets(
   functions: FunctionFigures[],
   authorizer: AuthorizerFigures,
   localApi: RouteLoad[] | null,
+  { node, lambdaRuntime }: Pick<Results["machine"], "node" | "lambdaRuntime">,
 ): TargetCheck[] {
   const checks: TargetCheck[] = [];
+  const measured = nodeMajor(node);
+  const deployed = nodeMajor(lambdaRuntime);
+  checks.push({
+    target: `measured on Lambda's Node.js major (${lambdaRuntime})`,
+    subject: `node ${node}`,
+    value: measured,
+    limit: deployed,
+    met: measured === deployed,
+  });
   for (const fn of functions) {
     const usesSdk = fn.sdkClients.length > 0;
     if (fn.kind === "authorizer") checks.push(atMost("authorizer ≤ 25 KB", fn.name, fn.kb, 25));
@@ -102,8 +130,12 @@ export function formatResults(results: Results): string {
   const { machine, settings } = results;
   const out: string[] = [];
   out.push(
-    `Benchmark — ${machine.date}, ${machine.cpus} × ${machine.model}, Node ${machine.node}, ` +
-      `stage ${settings.stage}, ${settings.rounds} rounds`,
+    `Benchmark — ${machine.date}, ${machine.cpus} × ${machine.model}, stage ${settings.stage}, ` +
+      `${settings.rounds} rounds`,
+    `Measured on Node.js ${machine.node}; the functions run on Lambda ${machine.lambdaRuntime}` +
+      (nodeMajor(machine.node) === nodeMajor(machine.lambdaRuntime)
+        ? "."
+        : ` — another major: \`npm run bench\` runs on Lambda's (scripts/lambda-node.sh).`),
     "",
     `Bare node -e '': ${fixed(results.bareNodeMs, 1)} ms (median)`,
     "",
@@ -150,7 +182,7 @@ export function formatResults(results: Results): string {
   out.push(
     `Middy stack api(): ${fixed(m.api.best, 2)} µs per call vs ${fixed(m.bare.best, 2)} µs for the ` +
       `bare handler: ${fixed(m.overhead.best, 2)} µs overhead.`,
-    "(Rates and times: best batch by CPU time, see README; wall-clock medians in the JSON.)",
+    "(Rates and times: best batch by CPU time, see docs/performance.md; wall-clock medians in the JSON.)",
     "",
   );
   if (results.localApi) {

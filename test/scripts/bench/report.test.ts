@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AuthorizerFigures } from "../../../scripts/bench/authorizer.js";
 import type { RouteLoad } from "../../../scripts/bench/load.js";
-import { checkTargets, type FunctionFigures } from "../../../scripts/bench/report.js";
+import { checkTargets, nodeMajor, type FunctionFigures } from "../../../scripts/bench/report.js";
 import { percentile } from "../../../scripts/bench/timing.js";
 
 function fn(overrides: Partial<FunctionFigures>): FunctionFigures {
@@ -42,8 +42,10 @@ const route = (errors: number, warmupErrors = 0): RouteLoad => ({
   errorSamples: [],
 });
 
+const lambdaNode = { node: "v22.23.5", lambdaRuntime: "nodejs22.x" };
+
 const unmet = (functions: FunctionFigures[], load: RouteLoad[] | null = null) =>
-  checkTargets(functions, authorizer, load)
+  checkTargets(functions, authorizer, load, lambdaNode)
     .filter((check) => !check.met)
     .map((check) => `${check.target}: ${check.subject}`);
 
@@ -89,10 +91,28 @@ describe("checkTargets", () => {
   it("needs 15,000 verifications per second and no error under load, warm-up included", () => {
     const slow = { ...authorizer, verifications: { best: 14_999, wall: 20_000 } };
 
-    expect(checkTargets([], slow, null).filter((c) => !c.met)).toHaveLength(1);
+    expect(checkTargets([], slow, null, lambdaNode).filter((c) => !c.met)).toHaveLength(1);
     expect(unmet([], [route(0)])).toEqual([]);
     expect(unmet([], [route(0, 1)])).toEqual(["local API: 0 errors: GET /me"]);
     expect(unmet([], [route(2)])).toEqual(["local API: 0 errors: GET /me"]);
+  });
+
+  it("counts figures measured on another Node.js major than Lambda's as a missed target", () => {
+    const onNode20 = { node: "v20.20.2", lambdaRuntime: "nodejs22.x" };
+
+    expect(
+      checkTargets([], authorizer, null, onNode20)
+        .filter((c) => !c.met)
+        .map((c) => c.target),
+    ).toEqual(["measured on Lambda's Node.js major (nodejs22.x)"]);
+  });
+});
+
+describe("nodeMajor", () => {
+  it("reads the major of a Node.js version and of a Lambda runtime", () => {
+    expect(nodeMajor("v22.23.5")).toBe(22);
+    expect(nodeMajor("nodejs22.x")).toBe(22);
+    expect(nodeMajor("python3.12")).toBeNaN();
   });
 });
 
