@@ -5,12 +5,17 @@
  * | item    | pk          | sk              | gsi1pk    | gsi1sk                 |
  * |---------|-------------|-----------------|-----------|------------------------|
  * | profile | USER#<sub>  | PROFILE         | PROFILES  | <createdAt>#<sub>      |
+ *
+ * `gsi1` (the `PROFILES` index) projects keys only: see docs/architecture.md.
  * | note    | USER#<sub>  | NOTE#<noteId>   |           |                        |
  * | file    | USER#<sub>  | FILE#<fileId>   |           |                        |
  */
 import { randomBytes } from "node:crypto";
 
 export const userPk = (sub: string) => `USER#${sub}`;
+/** The `<sub>` of a `USER#<sub>` partition key; undefined for anything else. */
+export const subOfPk = (pk: string | undefined) =>
+  pk?.startsWith("USER#") ? pk.slice("USER#".length) : undefined;
 export const PROFILE_SK = "PROFILE";
 export const PROFILES_INDEX = "gsi1";
 export const PROFILES_GSI_PK = "PROFILES";

@@ -2,12 +2,18 @@
  * User profiles: created once by PostConfirmation, read by `/me`, PreAuthentication and
  * PreTokenGeneration, touched by PostAuthentication, and disabled/enabled by admins.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { dynamo } from "../runtime/aws.js";
 import { config } from "../runtime/config.js";
 import type { CursorKey } from "../data/cursor.js";
-import { PROFILE_SK, PROFILES_GSI_PK, PROFILES_INDEX, userPk } from "../data/keys.js";
+import { PROFILE_SK, PROFILES_GSI_PK, PROFILES_INDEX, subOfPk, userPk } from "../data/keys.js";
 import { firstOf } from "../data/paging.js";
 
 export type ProfileStatus = "active" | "disabled" | "deleting";
@@ -147,7 +153,7 @@ const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export function isProfileCursorKey(key: CursorKey): boolean {
   const { pk, sk, gsi1pk, gsi1sk, ...rest } = key;
   if (Object.keys(rest).length > 0 || sk !== PROFILE_SK || gsi1pk !== PROFILES_GSI_PK) return false;
-  const sub = pk?.startsWith("USER#") ? pk.slice("USER#".length) : undefined;
+  const sub = subOfPk(pk);
   if (!isSub(sub) || pk !== userPk(sub) || gsi1sk === undefined) return false;
   const [createdAt, indexedSub, ...extra] = gsi1sk.split("#");
   return extra.length === 0 && indexedSub === sub && isoInstant.test(createdAt ?? "");
@@ -165,8 +171,40 @@ function toCursorKey(key: Record<string, unknown>): CursorKey {
   );
 }
 
+/** How often `getProfiles` asks again for keys DynamoDB left unprocessed before it gives up. */
+const BATCH_GET_RETRIES = 5;
+
 /**
- * A page of every user's profile, newest first (admin use only), from the `PROFILES` index;
+ * The profiles of `subs` from the table, in the order given; a sub without a profile (deleted
+ * since its index entry was read) is left out. One BatchGetItem per 100 keys, asking again for
+ * the keys DynamoDB leaves unprocessed under load, with a short backoff.
+ */
+async function getProfiles(subs: string[]): Promise<Profile[]> {
+  const found = new Map<string, Profile>();
+  for (let first = 0; first < subs.length; first += 100) {
+    let keys: Record<string, unknown>[] = subs
+      .slice(first, first + 100)
+      .map((sub) => ({ pk: userPk(sub), sk: PROFILE_SK }));
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > BATCH_GET_RETRIES) throw new Error("DynamoDB left profile reads unprocessed");
+      if (attempt > 0) await new Promise((resume) => setTimeout(resume, 25 * 2 ** attempt));
+      const { Responses, UnprocessedKeys } = await dynamo().send(
+        new BatchGetCommand({ RequestItems: { [config.tableName()]: { Keys: keys } } }),
+      );
+      for (const item of Responses?.[config.tableName()] ?? []) {
+        const profile = toProfile(item);
+        found.set(profile.sub, profile);
+      }
+      keys = UnprocessedKeys?.[config.tableName()]?.Keys ?? [];
+    }
+  }
+  return subs.flatMap((sub) => found.get(sub) ?? []);
+}
+
+/**
+ * A page of every user's profile, newest first (admin use only). The `PROFILES` index holds keys
+ * only (`KEYS_ONLY`), so a sign-in, which changes `lastLoginAt` and `loginCount`, never writes
+ * it (docs/architecture.md); the page's profiles are then read from the table by key.
  * `lastKey` is present exactly when more profiles follow (see `firstOf`).
  */
 export async function listProfiles(limit: number, startKey?: CursorKey): Promise<ProfilePage> {
@@ -181,19 +219,12 @@ export async function listProfiles(limit: number, startKey?: CursorKey): Promise
       ExclusiveStartKey: startKey,
     }),
   );
-  const { page: items, more } = firstOf(Items, limit, LastEvaluatedKey);
-  const last = items.at(-1);
+  const { page: keys, more } = firstOf(Items.map(toCursorKey), limit, LastEvaluatedKey);
+  const last = keys.at(-1);
+  const subs = keys.flatMap(({ pk }) => subOfPk(pk) ?? []);
   return {
-    items: items.map(toProfile),
-    lastKey:
-      more && last
-        ? toCursorKey({
-            pk: last["pk"],
-            sk: last["sk"],
-            gsi1pk: last["gsi1pk"],
-            gsi1sk: last["gsi1sk"],
-          })
-        : undefined,
+    items: await getProfiles(subs),
+    lastKey: more && last ? last : undefined,
   };
 }
 

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { handler as disableUser } from "../../functions/disable-user.js";
 import { handler as enableUser } from "../../functions/enable-user.js";
 import { handler as listUsers } from "../../functions/list-users.js";
-import { createProfileOnce, getProfile } from "../../shared/users/profiles.js";
+import { createProfileOnce, getProfile, recordLogin } from "../../shared/users/profiles.js";
 import { apiEvent, bodyOf, lambdaContext, type ApiEventOptions } from "../fixtures/api-events.js";
 import { useLocalData } from "../support/local-data.js";
 import { stack } from "../support/stack.js";
@@ -122,6 +122,34 @@ describe("admin users (DynamoDB Local)", () => {
     const items = await listAll(admin, "1");
 
     expect(items).toHaveLength(total);
+  });
+
+  it("walks many users one per page: no empty page, no duplicate, none missing", async () => {
+    const admin = randomUUID();
+    const subs = await seedUsers(30);
+    const everyone = await listAll(admin, "100");
+
+    const walked = await listAll(admin, "1");
+
+    expect(walked.map((item) => item.sub)).toEqual(everyone.map((item) => item.sub));
+    expect(new Set(walked.map((item) => item.sub)).size).toBe(walked.length);
+    const mine = walked.filter((item) => subs.includes(item.sub)).map((item) => item.sub);
+    expect(mine).toEqual([...subs].reverse());
+  });
+
+  it("shows the latest sign-in and status, which the index does not hold", async () => {
+    const admin = randomUUID();
+    const [sub = ""] = await seedUsers(1);
+    const signedInAt = new Date("2026-03-04T05:06:07.089Z");
+    await recordLogin(sub, signedInAt);
+    await setStatus("disable", admin, sub);
+
+    const items = await listAll(admin, "100");
+
+    expect(items.find((item) => item.sub === sub)).toMatchObject({
+      status: "disabled",
+      lastLoginAt: signedInAt.toISOString(),
+    });
   });
 
   it("refuses another admin's cursor (400)", async () => {

@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { handler } from "../../functions/list-users.js";
@@ -34,7 +34,24 @@ const profileKey = (sub: string, createdAt = "2026-01-02T03:04:05.678Z") => ({
   gsi1sk: `${createdAt}#${sub}`,
 });
 
-beforeEach(() => table.reset());
+const profileItem = (sub: string) => ({
+  ...profileKey(sub),
+  sub,
+  email: `${sub.slice(0, 8)}@example.com`,
+  displayName: sub.slice(0, 8),
+  plan: "free",
+  status: "active",
+  createdAt: "2026-01-02T03:04:05.678Z",
+  lastLoginAt: "2026-02-03T04:05:06.789Z",
+  loginCount: 3,
+});
+
+const keyOf = (sub: string) => ({ pk: `USER#${sub}`, sk: "PROFILE" });
+
+beforeEach(() => {
+  table.reset();
+  vi.useRealTimers();
+});
 afterAll(() => {
   table.restore();
   stdout.mockRestore();
@@ -100,4 +117,74 @@ describe("list-users", () => {
 
     expectGenericProblem(response, status);
   });
+
+  it("reads the page's profiles by key after the index, in the index's order", async () => {
+    table.on(QueryCommand).resolves({ Items: [profileKey(USER), profileKey(OTHER_ADMIN)] });
+    table
+      .on(BatchGetCommand)
+      .resolves({ Responses: { [SECRET_TABLE]: [profileItem(OTHER_ADMIN), profileItem(USER)] } });
+
+    const response = await list();
+
+    expect(response.statusCode).toBe(200);
+    expect(bodyOf(response)["items"]).toEqual([
+      expect.objectContaining({ sub: USER, lastLoginAt: "2026-02-03T04:05:06.789Z" }),
+      expect.objectContaining({ sub: OTHER_ADMIN }),
+    ]);
+    expect(table.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems).toEqual({
+      [SECRET_TABLE]: { Keys: [keyOf(USER), keyOf(OTHER_ADMIN)] },
+    });
+  });
+
+  it("asks again for the keys DynamoDB left unprocessed", async () => {
+    vi.useFakeTimers();
+    table.on(QueryCommand).resolves({ Items: [profileKey(USER), profileKey(OTHER_ADMIN)] });
+    table
+      .on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: { [SECRET_TABLE]: [profileItem(USER)] },
+        UnprocessedKeys: { [SECRET_TABLE]: { Keys: [keyOf(OTHER_ADMIN)] } },
+      })
+      .resolves({ Responses: { [SECRET_TABLE]: [profileItem(OTHER_ADMIN)] } });
+
+    const pending = list();
+    await vi.runAllTimersAsync();
+    const response = await pending;
+
+    expect(response.statusCode).toBe(200);
+    expect((bodyOf(response)["items"] as { sub: string }[]).map((item) => item.sub)).toEqual([
+      USER,
+      OTHER_ADMIN,
+    ]);
+    expect(table.commandCalls(BatchGetCommand)[1]?.args[0].input.RequestItems).toEqual({
+      [SECRET_TABLE]: { Keys: [keyOf(OTHER_ADMIN)] },
+    });
+  });
+
+  it("answers a generic 500 when keys stay unprocessed, after a bounded number of tries", async () => {
+    vi.useFakeTimers();
+    table.on(QueryCommand).resolves({ Items: [profileKey(USER)] });
+    table
+      .on(BatchGetCommand)
+      .resolves({ UnprocessedKeys: { [SECRET_TABLE]: { Keys: [keyOf(USER)] } } });
+
+    const pending = list();
+    await vi.runAllTimersAsync();
+    const response = await pending;
+
+    expectGenericProblem(response, 500);
+    expect(table.commandCalls(BatchGetCommand)).toHaveLength(6);
+  });
+
+  it.each(dynamoFaults)(
+    "answers a generic problem to %s while reading profiles",
+    async (_, fault, status) => {
+      table.on(QueryCommand).resolves({ Items: [profileKey(USER)] });
+      table.on(BatchGetCommand).rejects(fault());
+
+      const response = await list();
+
+      expectGenericProblem(response, status);
+    },
+  );
 });

@@ -43,7 +43,7 @@ const GRANTS: Record<string, string[]> = {
   ],
   DeleteFile: ["dynamodb:DeleteItem DataTable", "s3:DeleteObject FilesBucket/users/*"],
   AdminAuthorizer: [],
-  ListUsers: ["dynamodb:Query DataTable/index/gsi1"],
+  ListUsers: ["dynamodb:Query DataTable/index/gsi1", "dynamodb:BatchGetItem DataTable"],
   DisableUser: [
     "dynamodb:GetItem DataTable",
     "dynamodb:UpdateItem DataTable",

@@ -1,14 +1,28 @@
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProfileOnce, getProfile } from "../../shared/users/profiles.js";
 import { handler } from "../../triggers/post-authentication.js";
 import { invoke, postAuthenticationEvents } from "../fixtures/cognito-events.js";
 import { captureLogs } from "../support/captured-logs.js";
+import {
+  indexUnits,
+  recordConsumedCapacity,
+  tableUnits,
+  type CapacityRecord,
+} from "../support/consumed-capacity.js";
 import { useLocalData } from "../support/local-data.js";
 
+let capacity: { take(): CapacityRecord[]; stop(): void };
 beforeAll(() => {
   useLocalData();
+  capacity = recordConsumedCapacity();
 });
+afterAll(() => {
+  capacity.stop();
+});
+
+const writes = (records: CapacityRecord[]) =>
+  records.filter(({ command }) => /^(Put|Update|Delete)/.test(command));
 captureLogs();
 
 const signedIn = (sub: string, email = "ada@example.com") =>
@@ -53,5 +67,21 @@ describe("post-authentication (DynamoDB Local)", () => {
       status: "active",
       loginCount: 1,
     });
+  });
+
+  it("PostAuthentication_Authentication: writes one unit to the table and none to any index", async () => {
+    const sub = randomUUID();
+    capacity.take();
+    await createProfileOnce({ sub, email: "ada@example.com" });
+    const signUp = capacity.take();
+
+    await signedIn(sub);
+    const signIn = capacity.take();
+
+    // The control: creating a profile does write the PROFILES index, and it is reported.
+    expect(indexUnits(writes(signUp))).toEqual({ gsi1: 1 });
+    expect(writes(signIn).map(({ command }) => command)).toEqual(["UpdateItemCommand"]);
+    expect(tableUnits(writes(signIn))).toBe(1);
+    expect(indexUnits(signIn)).toEqual({});
   });
 });
