@@ -15,12 +15,18 @@ import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { AuthorizerFigures } from "./bench/authorizer.js";
-import { buildFloors, bundleLikeFunctions, packagedBundles } from "./bench/bundles.js";
+import {
+  buildFloors,
+  bundleLikeFunctions,
+  packagedBundles,
+  withDefaultCredentialChain,
+} from "./bench/bundles.js";
 import { measureColdImports, type ColdTarget } from "./bench/cold-start.js";
 import { benchLocalApi } from "./bench/load.js";
 import type { MiddyFigures } from "./bench/middy.js";
 import {
   checkTargets,
+  DEFAULT_CHAIN,
   formatResults,
   kb,
   type FunctionFigures,
@@ -35,6 +41,10 @@ const STAGE = "dev";
 const MICRO_BENCH_MS = 4500;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The floors' names: environment-only credentials (as deployed), and the SDK's default chain. */
+const envFloor = (clients: string) => `SDK floor ${clients}`;
+const defaultFloor = (clients: string) => `SDK floor ${clients}${DEFAULT_CHAIN}`;
 
 /** Bundles that calibrate the ratios: what loading any bundle costs, and the issue's reference. */
 const CALIBRATION = {
@@ -90,13 +100,16 @@ async function main(): Promise<void> {
 
   log(`Packaging stage ${STAGE} (serverless package)…`);
   const { bundles, esbuild, runtime } = await packagedBundles(root, workDir, STAGE);
-  const floors = await buildFloors(
-    workDir,
-    esbuild,
-    bundles.map((b) => b.sdkClients),
+  const clientSets = bundles.map((b) => b.sdkClients);
+  const floors = await buildFloors(join(workDir, "floors-env"), esbuild, clientSets);
+  const defaultFloors = await buildFloors(
+    join(workDir, "floors-default"),
+    withDefaultCredentialChain(esbuild),
+    clientSets,
   );
   const references = [
-    ...floors.map((f) => ({ ...f, name: `SDK floor ${f.name}`, kind: "floor" as const })),
+    ...floors.map((f) => ({ ...f, name: envFloor(f.name), kind: "floor" as const })),
+    ...defaultFloors.map((f) => ({ ...f, name: defaultFloor(f.name), kind: "floor" as const })),
     ...(await Promise.all(
       Object.entries(CALIBRATION).map(async ([name, entry]) => ({
         name,
@@ -136,7 +149,13 @@ async function main(): Promise<void> {
       coldMs: ms,
       coldMinMs: coldMinMs(bundle.name),
       ratioToBare: ms / bareNodeMs,
-      ...(floor === "" ? {} : { floor, ratioToFloor: ms / coldMs(`SDK floor ${floor}`) }),
+      ...(floor === ""
+        ? {}
+        : {
+            floor,
+            ratioToFloor: ms / coldMs(envFloor(floor)),
+            ratioToDefaultFloor: ms / coldMs(defaultFloor(floor)),
+          }),
     };
   });
 

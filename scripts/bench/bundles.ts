@@ -218,9 +218,23 @@ export async function bundleLikeFunctions(
   return { file: resolve(file), bytes: output.bytes };
 }
 
+/** `custom.esbuild` without its alias of the SDK's Node credential chain: the SDK's default. */
+export function withDefaultCredentialChain(
+  custom: Record<string, unknown>,
+): Record<string, unknown> {
+  const { alias, ...rest } = custom;
+  if (typeof alias !== "object" || alias === null) return rest;
+  const kept = Object.entries(alias).filter(
+    ([name]) => name !== "@aws-sdk/credential-provider-node",
+  );
+  return kept.length === 0 ? rest : { ...rest, alias: Object.fromEntries(kept) };
+}
+
 /**
  * The SDK floor of each set of clients that some bundle uses: a bundle that only imports and
- * constructs those clients, built like the functions.
+ * constructs those clients, built like the functions (with `custom`'s esbuild options, so with
+ * the environment-only credential provider the functions get; pass
+ * `withDefaultCredentialChain(custom)` for the floor of the SDK's default chain).
  */
 export async function buildFloors(
   workDir: string,

@@ -15,7 +15,10 @@ export interface FunctionFigures extends Omit<FunctionBundle, "file"> {
   ratioToBare: number;
   /** The SDK floor it is compared with, for functions that bundle SDK clients. */
   floor?: string;
+  /** To the floor built as the functions are, with environment-only credentials. */
   ratioToFloor?: number;
+  /** To the floor of the SDK's default credential chain (what a plain bundle carries). */
+  ratioToDefaultFloor?: number;
 }
 
 /** SDK floors and calibration bundles, cold-imported in the same rounds as the functions. */
@@ -59,6 +62,9 @@ export interface Results {
 
 export const kb = (bytes: number) => bytes / 1000;
 
+/** How the name of an SDK floor built with the SDK's default credential chain ends. */
+export const DEFAULT_CHAIN = ", default chain";
+
 function atMost(target: string, subject: string, value: number, limit: number): TargetCheck {
   return { target, subject, value, limit, met: value <= limit };
 }
@@ -96,6 +102,14 @@ export function checkTargets(
     checks.push(atMost("bundle ≤ 800 KB", fn.name, fn.kb, 800));
     if (fn.ratioToFloor !== undefined) {
       checks.push(atMost("cold import ≤ 1.15× SDK floor", fn.name, fn.ratioToFloor, 1.15));
+      checks.push(
+        atMost(
+          "cold import ≤ 0.85× default-chain SDK floor",
+          fn.name,
+          fn.ratioToDefaultFloor ?? NaN,
+          0.85,
+        ),
+      );
     } else {
       checks.push(atMost("cold import ≤ 1.3× bare node", fn.name, fn.ratioToBare, 1.3));
     }
@@ -125,6 +139,14 @@ function table(header: string[], rows: string[][]): string {
 
 const fixed = (value: number, digits: number) => value.toFixed(digits);
 
+/** A floor's cold import as a ratio to the default-chain floor of the same clients. */
+function defaultFloorColumn(results: Results, r: ReferenceFigures): string {
+  if (r.kind !== "floor") return "-";
+  const name = r.name.endsWith(DEFAULT_CHAIN) ? r.name : `${r.name}${DEFAULT_CHAIN}`;
+  const base = results.references.find((other) => other.name === name);
+  return base === undefined ? "-" : fixed(r.coldMs / base.coldMs, 2);
+}
+
 /** The results as text tables. */
 export function formatResults(results: Results): string {
   const { machine, settings } = results;
@@ -140,7 +162,18 @@ export function formatResults(results: Results): string {
     `Bare node -e '': ${fixed(results.bareNodeMs, 1)} ms (median)`,
     "",
     table(
-      ["function", "kind", "KB", "map KB", "zip KB", "SDK clients", "cold ms", "× bare", "× floor"],
+      [
+        "function",
+        "kind",
+        "KB",
+        "map KB",
+        "zip KB",
+        "SDK clients",
+        "cold ms",
+        "× bare",
+        "× floor",
+        "× default",
+      ],
       [
         ...results.functions.map((fn) => [
           fn.name,
@@ -152,6 +185,7 @@ export function formatResults(results: Results): string {
           fixed(fn.coldMs, 1),
           fixed(fn.ratioToBare, 2),
           fn.ratioToFloor === undefined ? "-" : fixed(fn.ratioToFloor, 2),
+          fn.ratioToDefaultFloor === undefined ? "-" : fixed(fn.ratioToDefaultFloor, 2),
         ]),
         ...results.references.map((r) => [
           `(${r.name})`,
@@ -162,7 +196,8 @@ export function formatResults(results: Results): string {
           "",
           fixed(r.coldMs, 1),
           fixed(r.ratioToBare, 2),
-          r.kind === "floor" ? "1.00" : "-",
+          r.kind === "floor" && !r.name.endsWith(DEFAULT_CHAIN) ? "1.00" : "-",
+          defaultFloorColumn(results, r),
         ]),
       ],
     ),

@@ -52,6 +52,10 @@ const TRIGGERS = [
   "UserMigration",
 ];
 
+/** Node's credential chain, but for the environment provider, and the packages it pulls in. */
+const OTHER_PROVIDERS =
+  /^(@aws-sdk\/credential-provider-(?!env$).+|@aws-sdk\/credential-providers|@smithy\/credential-provider-imds|@aws-sdk\/token-providers|@smithy\/shared-ini-file-loader)$/;
+
 describe("npm run package (stage dev, no AWS credentials)", () => {
   let template: Template;
   let dir: string;
@@ -349,6 +353,33 @@ describe("npm run package (stage dev, no AWS credentials)", () => {
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/\((?:\/[^():]+)?\/(triggers|shared)\/[\w/-]+\.ts:\d+:\d+\)/);
     expect(result.stderr).not.toMatch(/\.cjs:\d+:\d+/);
+  });
+
+  it("bundles environment credentials only: no other provider of Node's chain", () => {
+    const ours = ofType(template, "AWS::Lambda::Function").filter(
+      ([, fn]) => !JSON.stringify(fn.Properties["Code"]).includes("custom-resources.zip"),
+    );
+    let withSdk = 0;
+    for (const [id, fn] of ours) {
+      const handler = fn.Properties["Handler"] as string;
+      const entry = handler.slice(0, handler.lastIndexOf("."));
+      const key = (fn.Properties["Code"] as { S3Key: string }).S3Key;
+      const map = readZip(readFileSync(join(dir, basename(key)))).get(`${entry}.cjs.map`);
+      const { sources } = JSON.parse(map?.toString("utf8") ?? "{}") as { sources: string[] };
+      const packages = new Set(
+        sources.map((source) => /node_modules\/((@[^/]+\/)?[^/]+)/.exec(source)?.[1]),
+      );
+
+      expect(
+        [...packages].filter((name) => name !== undefined && OTHER_PROVIDERS.test(name)),
+        id,
+      ).toEqual([]);
+      if ([...packages].some((name) => name?.startsWith("@aws-sdk/client-"))) {
+        withSdk++;
+        expect(packages, id).toContain("@aws-sdk/credential-provider-env");
+      }
+    }
+    expect(withSdk).toBeGreaterThan(10);
   });
 
   it("exports the API URL, pool id, client id and region", () => {

@@ -74,16 +74,24 @@ describe("checkTargets", () => {
       ratioToBare: 3.2,
       floor: "client-dynamodb",
       ratioToFloor: 1.1,
+      ratioToDefaultFloor: 0.85,
     });
 
     expect(unmet([getMe])).toEqual([]);
-    expect(unmet([{ ...getMe, ratioToFloor: 1.2 }])).toEqual([
+    expect(unmet([{ ...getMe, ratioToFloor: 1.2, ratioToDefaultFloor: 0.86 }])).toEqual([
       "cold import ≤ 1.15× SDK floor: getMe",
+      "cold import ≤ 0.85× default-chain SDK floor: getMe",
     ]);
   });
 
   it("holds every function to 800 KB", () => {
-    const big = fn({ name: "createFile", kb: 801, sdkClients: ["client-s3"], ratioToFloor: 1 });
+    const big = fn({
+      name: "createFile",
+      kb: 801,
+      sdkClients: ["client-s3"],
+      ratioToFloor: 1,
+      ratioToDefaultFloor: 0.8,
+    });
 
     expect(unmet([big])).toEqual(["bundle ≤ 800 KB: createFile"]);
   });
