@@ -3,7 +3,12 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { handler as disableUser } from "../../functions/disable-user.js";
 import { handler as enableUser } from "../../functions/enable-user.js";
 import { handler as listUsers } from "../../functions/list-users.js";
-import { createProfileOnce, getProfile, recordLogin } from "../../shared/users/profiles.js";
+import {
+  createProfileOnce,
+  getProfile,
+  recordLogin,
+  setStatus as storeStatus,
+} from "../../shared/users/profiles.js";
 import { apiEvent, bodyOf, lambdaContext, type ApiEventOptions } from "../fixtures/api-events.js";
 import { useLocalData } from "../support/local-data.js";
 import { stack } from "../support/stack.js";
@@ -142,7 +147,7 @@ describe("admin users (DynamoDB Local)", () => {
     const [sub = ""] = await seedUsers(1);
     const signedInAt = new Date("2026-03-04T05:06:07.089Z");
     await recordLogin(sub, signedInAt);
-    await setStatus("disable", admin, sub);
+    await storeStatus(sub, "disabled");
 
     const items = await listAll(admin, "100");
 
