@@ -5,7 +5,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createStack, killGroup, type Ports, type RunningStack } from "./local/stack.js";
+import { ensurePortsFree, type Ports } from "./local/ports.js";
+import { killGroupsAndWait } from "./local/processes.js";
+import { createStack, type RunningStack } from "./local/stack.js";
 
 const root = resolve(import.meta.dirname, "..");
 /** `.local` by default; LOCAL_STATE_DIR lets a test run a second `npm start` beside yours. */
@@ -38,7 +40,13 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function takeLock(): void {
+/**
+ * Takes `stack.lock`, or exits when a live stack holds it. A lock left by a run that died without
+ * cleaning up (kill -9, a crash) names its child process groups: they are killed, and this waits
+ * until they are gone and their ports are free (a killed process's exit, even after its main
+ * thread shows as ended, takes a moment to release its sockets) before the new stack starts.
+ */
+async function takeLock(ports: Ports): Promise<void> {
   mkdirSync(stateDir, { recursive: true });
   if (existsSync(lockFile)) {
     const lock = JSON.parse(readFileSync(lockFile, "utf8")) as Lock;
@@ -50,7 +58,9 @@ function takeLock(): void {
       process.exit(1);
     }
     console.log(`Cleaning up after a previous run that did not stop cleanly (pid ${lock.pid})…`);
-    for (const child of lock.children) killGroup(child, "SIGKILL");
+    await killGroupsAndWait(lock.children);
+    // When a port stays busy, the stack's own check names it.
+    await ensurePortsFree(ports, 10_000).catch(() => undefined);
   }
   writeLock([]);
 }
@@ -90,7 +100,7 @@ async function main(): Promise<void> {
     dynamodb: port("DYNAMODB_PORT", 8000),
     s3: port("S3_PORT", 4569),
   };
-  takeLock();
+  await takeLock(ports);
   let running: RunningStack | undefined;
   let ready = false;
   let stopping = false;

@@ -14,7 +14,9 @@ import {
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { StackInfo } from "../local/stack-info.js";
-import { createStack, freePorts, LOCAL_CREDENTIALS } from "../local/stack.js";
+import { LOCAL_CREDENTIALS } from "../local/environment.js";
+import { freePorts } from "../local/ports.js";
+import { createStack } from "../local/stack.js";
 import { percentile } from "./timing.js";
 
 export interface LoadOptions {

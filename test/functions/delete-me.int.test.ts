@@ -11,7 +11,7 @@ import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { handler } from "../../functions/delete-me.js";
-import { seedLegacyUsers } from "../../scripts/local/seed-legacy-users.js";
+import { seedLegacyUsers } from "../../scripts/local/seed.js";
 import type { NewFile } from "../../shared/files/store.js";
 import { getLegacyUser } from "../../shared/cognito/legacy-users.js";
 import { cognitoIdp, dynamo } from "../../shared/runtime/aws.js";

@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, isPortFree, killGroup } from "../../scripts/local/stack.js";
+import { freePort, isPortFree } from "../../scripts/local/ports.js";
+import { isRunning, killGroup } from "../../scripts/local/processes.js";
 import type { StackInfo } from "../../scripts/local/stack-info.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -41,18 +42,18 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+function readLock(): { pid: number; children: number[] } {
+  return JSON.parse(readFileSync(join(stateDir, "stack.lock"), "utf8")) as {
+    pid: number;
+    children: number[];
+  };
 }
 
 describe("npm start", () => {
   let env: Record<string, string>;
   let first: Run;
+  /** The run the later tests stop (the restart after kill -9 replaces the first). */
+  let current: Run;
 
   beforeAll(async () => {
     rmSync(stateDir, { recursive: true, force: true });
@@ -65,11 +66,14 @@ describe("npm start", () => {
     };
     first = start(env);
     await until(() => first.output().includes("Local stack ready:"), 170_000);
+    current = first;
   }, 180_000);
 
   afterAll(() => {
     // Only reached with work to do when a test failed: never leave the stack's processes behind.
-    if (first.child.exitCode === null && first.child.pid) process.kill(-first.child.pid, "SIGKILL");
+    for (const run of [first, current]) {
+      if (run.child.exitCode === null && run.child.pid) killGroup(run.child.pid, "SIGKILL");
+    }
     const lockFile = join(stateDir, "stack.lock");
     if (existsSync(lockFile)) {
       const lock = JSON.parse(readFileSync(lockFile, "utf8")) as { children: number[] };
@@ -118,21 +122,40 @@ describe("npm start", () => {
     expect((await fetch(`http://127.0.0.1:${env["API_PORT"]}/local/health`)).status).toBe(200);
   });
 
+  it("starts at the first try right after kill -9 of a running stack", async () => {
+    const left = readLock();
+    expect(left.children.length).toBeGreaterThanOrEqual(2);
+    if (first.child.pid) killGroup(first.child.pid, "SIGKILL");
+    await first.exit;
+    expect(left.children.every(isRunning)).toBe(true);
+
+    current = start(env);
+    await until(
+      () =>
+        /Local stack ready:|could not start/.test(current.output()) ||
+        current.child.exitCode !== null,
+      170_000,
+    );
+
+    expect(current.output()).toContain("Cleaning up after a previous run");
+    expect(current.output(), current.output().slice(-4000)).toContain("Local stack ready:");
+    for (const pid of left.children) expect(isRunning(pid)).toBe(false);
+    expect((await fetch(`http://127.0.0.1:${env["API_PORT"]}/local/health`)).status).toBe(200);
+  }, 180_000);
+
   it("stops every process and frees every port on Ctrl-C", async () => {
-    const lock = JSON.parse(readFileSync(join(stateDir, "stack.lock"), "utf8")) as {
-      children: number[];
-    };
+    const lock = readLock();
     expect(lock.children.length).toBeGreaterThanOrEqual(2);
 
-    if (first.child.pid) process.kill(-first.child.pid, "SIGINT");
+    if (current.child.pid) process.kill(-current.child.pid, "SIGINT");
     const code = await Promise.race([
-      first.exit,
+      current.exit,
       new Promise((done) => setTimeout(() => done("still running after 45 s"), 45_000)),
     ]);
 
-    expect(code, first.output().slice(-4000)).toBe(0);
+    expect(code, current.output().slice(-4000)).toBe(0);
     for (const port of Object.values(env)) expect(await isPortFree(Number(port))).toBe(true);
-    for (const pid of lock.children) expect(alive(pid)).toBe(false);
+    for (const pid of lock.children) expect(isRunning(pid)).toBe(false);
     expect(existsSync(join(stateDir, "stack.lock"))).toBe(false);
   }, 60_000);
 });

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { beforeAll, describe, expect, it } from "vitest";
-import { seedLegacyUsers } from "../../scripts/local/seed-legacy-users.js";
+import { seedLegacyUsers } from "../../scripts/local/seed.js";
 import { LEGACY_HASH_COST } from "../../shared/cognito/legacy-users.js";
 import { dynamo } from "../../shared/runtime/aws.js";
 import { useLocalData } from "../support/local-data.js";

@@ -15,7 +15,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { DeliveredMessage } from "../../scripts/local/cognito.js";
 import { beforeAll, describe, expect, it } from "vitest";
-import { seedLegacyUsers } from "../../scripts/local/seed-legacy-users.js";
+import { seedLegacyUsers } from "../../scripts/local/seed.js";
 import { dynamo } from "../../shared/runtime/aws.js";
 import { useLocalData } from "../support/local-data.js";
 import { stack, stackLogsDir } from "../support/stack.js";

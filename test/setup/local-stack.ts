@@ -6,7 +6,8 @@
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePorts, startStack } from "../../scripts/local/stack.js";
+import { freePorts } from "../../scripts/local/ports.js";
+import { startStack } from "../../scripts/local/stack.js";
 
 const root = resolve(import.meta.dirname, "../..");
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { seedLegacyUsers } from "../../scripts/local/seed-legacy-users.js";
+import { seedLegacyUsers } from "../../scripts/local/seed.js";
 import { dynamo } from "../../shared/runtime/aws.js";
 import { getLegacyUser } from "../../shared/cognito/legacy-users.js";
 import { handler } from "../../triggers/user-migration.js";

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../../scripts/local/stack.js";
+import { freePort } from "../../../scripts/local/ports.js";
 import {
   gatewayResponses,
   renderGatewayResponse,

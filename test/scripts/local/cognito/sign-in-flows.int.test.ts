@@ -15,7 +15,7 @@ import {
   type InitiateAuthCommandOutput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { seedLegacyUsers } from "../../../../scripts/local/seed-legacy-users.js";
+import { seedLegacyUsers } from "../../../../scripts/local/seed.js";
 import { dynamo } from "../../../../shared/runtime/aws.js";
 import { useLocalData } from "../../../support/local-data.js";
 import { srpFailure } from "../../../support/srp-client.js";

@@ -1,0 +1,156 @@
+/**
+ * Creates the template's resources in the emulators: DynamoDB tables, the files bucket and its
+ * CORS rules, the user pool, its app client and groups. Each step finds what a persistent earlier
+ * run created and leaves it as it is, so `npm start` can be run again on the same state.
+ */
+import {
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  type CreateUserPoolClientCommandInput,
+  type CreateUserPoolCommandInput,
+} from "@aws-sdk/client-cognito-identity-provider";
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  type CreateTableCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import {
+  CreateBucketCommand,
+  PutBucketCorsCommand,
+  S3Client,
+  type CORSRule,
+} from "@aws-sdk/client-s3";
+import { resourcesOfType, type PrintedConfig } from "./serverless-config.js";
+
+/** Creates every `AWS::DynamoDB::Table` of the template that does not exist yet. */
+export async function createTables(client: DynamoDBClient, config: PrintedConfig): Promise<void> {
+  const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+  for (const resource of resourcesOfType(config, "AWS::DynamoDB::Table")) {
+    const p = resource.Properties as unknown as CreateTableCommandInput;
+    if (TableNames.includes(p.TableName ?? "")) continue;
+    await client.send(
+      new CreateTableCommand({
+        TableName: p.TableName,
+        BillingMode: p.BillingMode,
+        AttributeDefinitions: p.AttributeDefinitions,
+        KeySchema: p.KeySchema,
+        GlobalSecondaryIndexes: p.GlobalSecondaryIndexes,
+      }),
+    );
+    await client.send(new DescribeTableCommand({ TableName: p.TableName }));
+  }
+}
+
+interface TemplateCorsRule {
+  AllowedMethods: string[];
+  AllowedOrigins: string[];
+  AllowedHeaders?: string[];
+  MaxAge?: number;
+}
+
+/** Creates the files bucket (the local stage's `bucketName`) with the template's CORS rules. */
+export async function createBucket(client: S3Client, config: PrintedConfig): Promise<string> {
+  const bucket = config.params.local.bucketName;
+  await client.send(new CreateBucketCommand({ Bucket: bucket })).catch((error: unknown) => {
+    if (!(error instanceof Error) || !/BucketAlready/.test(error.name)) throw error;
+  });
+  const cors = config.resources.Resources["FilesBucket"]?.Properties["CorsConfiguration"] as
+    { CorsRules: TemplateCorsRule[] } | undefined;
+  if (cors) {
+    const rules: CORSRule[] = cors.CorsRules.map((rule) => ({
+      AllowedMethods: rule.AllowedMethods,
+      AllowedOrigins: rule.AllowedOrigins,
+      AllowedHeaders: rule.AllowedHeaders,
+      MaxAgeSeconds: rule.MaxAge,
+    }));
+    await client.send(
+      new PutBucketCorsCommand({ Bucket: bucket, CORSConfiguration: { CORSRules: rules } }),
+    );
+  }
+  return bucket;
+}
+
+async function ensureUserPool(
+  client: CognitoIdentityProviderClient,
+  pool: Record<string, unknown>,
+): Promise<string> {
+  const poolName = pool["UserPoolName"] as string;
+  const existing = (
+    await client.send(new ListUserPoolsCommand({ MaxResults: 60 }))
+  ).UserPools?.find((p) => p.Name === poolName);
+  if (existing?.Id) return existing.Id;
+  const input: CreateUserPoolCommandInput = {
+    PoolName: poolName,
+    UsernameAttributes: pool[
+      "UsernameAttributes"
+    ] as CreateUserPoolCommandInput["UsernameAttributes"],
+    AutoVerifiedAttributes: pool[
+      "AutoVerifiedAttributes"
+    ] as CreateUserPoolCommandInput["AutoVerifiedAttributes"],
+    UsernameConfiguration: pool[
+      "UsernameConfiguration"
+    ] as CreateUserPoolCommandInput["UsernameConfiguration"],
+    Policies: pool["Policies"] as CreateUserPoolCommandInput["Policies"],
+    UserAttributeUpdateSettings: pool[
+      "UserAttributeUpdateSettings"
+    ] as CreateUserPoolCommandInput["UserAttributeUpdateSettings"],
+    Schema: pool["Schema"] as CreateUserPoolCommandInput["Schema"],
+  };
+  const userPoolId = (await client.send(new CreateUserPoolCommand(input))).UserPool?.Id;
+  if (!userPoolId) throw new Error("The Cognito emulator did not create the user pool");
+  return userPoolId;
+}
+
+async function ensureAppClient(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  appClient: Record<string, unknown>,
+): Promise<string> {
+  const clientName = appClient["ClientName"] as string;
+  const clients = await client.send(
+    new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
+  );
+  const existing = clients.UserPoolClients?.find((c) => c.ClientName === clientName)?.ClientId;
+  if (existing) return existing;
+  const { UserPoolId: _ignored, ...props } =
+    appClient as unknown as CreateUserPoolClientCommandInput;
+  const clientId = (
+    await client.send(new CreateUserPoolClientCommand({ ...props, UserPoolId: userPoolId }))
+  ).UserPoolClient?.ClientId;
+  if (!clientId) throw new Error("The Cognito emulator did not create the app client");
+  return clientId;
+}
+
+/** Creates the user pool, its app client and its groups as the template declares them. */
+export async function createUserPool(
+  client: CognitoIdentityProviderClient,
+  config: PrintedConfig,
+): Promise<{ userPoolId: string; userPoolClientId: string }> {
+  const resources = config.resources.Resources;
+  const userPoolId = await ensureUserPool(client, resources["UserPool"]?.Properties ?? {});
+  const userPoolClientId = await ensureAppClient(
+    client,
+    userPoolId,
+    resources["UserPoolClient"]?.Properties ?? {},
+  );
+  for (const group of resourcesOfType(config, "AWS::Cognito::UserPoolGroup")) {
+    await client
+      .send(
+        new CreateGroupCommand({
+          UserPoolId: userPoolId,
+          GroupName: group.Properties["GroupName"] as string,
+          Description: group.Properties["Description"] as string | undefined,
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof Error) || error.name !== "GroupExistsException") throw error;
+      });
+  }
+  return { userPoolId, userPoolClientId };
+}
