@@ -72,12 +72,18 @@ export function createStack(options: StackOptions): LocalStack {
       logFile: join(logsDir, "dynamodb.log"),
       life,
       onChild: options.onChild,
+      log,
     });
     await createTables(dynamodb, config);
 
     life.checkpoint();
     log(`Starting the S3 emulator on http://127.0.0.1:${ports.s3}…`);
-    const s3 = await startS3({ port: ports.s3, stateDir, persistent: options.persistent, life });
+    const s3 = await startS3({
+      port: ports.s3,
+      stateDir,
+      persistent: options.persistent,
+      life,
+    });
     const bucket = await createBucket(s3, config);
 
     life.checkpoint();
