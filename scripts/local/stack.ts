@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { S3Event } from "aws-lambda";
 import { startApi } from "./api.js";
 import { startCognito, type DeliveredMessage } from "./cognito.js";
 import { startDynamoDbLocal } from "./dynamodb-local.js";
@@ -34,6 +35,11 @@ export interface StackOptions {
   onMessage?: (message: DeliveredMessage) => void;
   /** Told each child process group started (npm start records them for crash recovery). */
   onChild?: (pid: number) => void;
+  /**
+   * Told of each object the S3 emulator stores, as an S3 ObjectCreated notification event: the
+   * place to invoke a function subscribed to the bucket's ObjectCreated events.
+   */
+  onObjectCreated?: (event: S3Event) => void;
 }
 
 export interface RunningStack {
@@ -83,6 +89,7 @@ export function createStack(options: StackOptions): LocalStack {
       stateDir,
       persistent: options.persistent,
       life,
+      onObjectCreated: options.onObjectCreated,
     });
     const bucket = await createBucket(s3, config);
 

@@ -12,9 +12,9 @@
  *
  * Upload state: the API never sees the upload itself, so a new file is stored as `pending`. It
  * becomes `available` the first time `GET /files/{id}` or `GET /files` finds its object with
- * HeadObject *and* the object's size and type match the declared ones (S3 enforces the policy, so
- * in AWS they always do; the local emulator ignores policies, so a mismatching object stays
- * pending). Only available files are listed or downloadable: an upload never made is a 404. A
+ * HeadObject *and* the object's size and type match the declared ones (S3 enforces the policy, as
+ * the local S3 endpoint does, so they always do; the check still keeps a mismatching object, however
+ * it got there, pending). Only available files are listed or downloadable: an upload never made is a 404. A
  * pending file still without an object an hour after its upload window closed can never get one,
  * so the check that finds it that way also deletes its metadata. HeadObject on a missing key
  * answers 404 only with `s3:ListBucket`; without it S3 answers 403, which is treated as an error,
