@@ -4,14 +4,14 @@
  * after a crash clean up what the crashed run left behind.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { localStateDir } from "./local/environment.js";
 import { ensurePortsFree, type Ports } from "./local/ports.js";
 import { killGroupsAndWait } from "./local/processes.js";
 import { createStack, type RunningStack } from "./local/stack.js";
 
-const root = resolve(import.meta.dirname, "..");
 /** `.local` by default; LOCAL_STATE_DIR lets a test run a second `npm start` beside yours. */
-const stateDir = resolve(root, process.env["LOCAL_STATE_DIR"] ?? ".local");
+const stateDir = localStateDir();
 const lockFile = join(stateDir, "stack.lock");
 const stackFile = join(stateDir, "stack.json");
 

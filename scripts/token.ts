@@ -1,9 +1,10 @@
 /**
  * `npm run token -- --email <e> [--password <p>] [--stage <s>] [--code <c>] [--region <r>]`
  *
- * Signs the user up if needed, signs in, and prints `export ACCESS_TOKEN=… ID_TOKEN=…
- * REFRESH_TOKEN=…` on stdout (everything else goes to stderr, so `eval "$(…)"` works).
- * Stage `local` (default) uses `.local/stack.json` and confirms new users itself; any other stage
+ * Signs in (signing the user up first only when they do not exist, so a legacy user migrates), and
+ * prints `export ACCESS_TOKEN=… ID_TOKEN=… REFRESH_TOKEN=…` on stdout (everything else goes to
+ * stderr, so `eval "$(…)"` works). Stage `local` (default) uses the `stack.json` of `npm start`
+ * (in `.local`, or `LOCAL_STATE_DIR`) and confirms new users itself; any other stage
  * reads the deployed stack's outputs from CloudFormation with the caller's AWS credentials.
  */
 import { run } from "./token/run.js";

@@ -16,3 +16,8 @@ export const LOCAL_AWS_ENV = {
 
 /** The repository's root folder. */
 export const ROOT = resolve(import.meta.dirname, "../..");
+
+/** The local stack's state folder: `.local`, or `LOCAL_STATE_DIR` (relative to the repository). */
+export function localStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(ROOT, env["LOCAL_STATE_DIR"] || ".local");
+}

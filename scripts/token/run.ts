@@ -17,6 +17,16 @@ export interface Output {
   write(text: string): unknown;
 }
 
+/** Whether `error` (or its cause, or one of its errors) is a refused TCP connection. */
+function connectionRefused(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  if ("code" in error && error.code === "ECONNREFUSED") return true;
+  if ("errors" in error && Array.isArray(error.errors) && error.errors.some(connectionRefused)) {
+    return true;
+  }
+  return "cause" in error && connectionRefused(error.cause);
+}
+
 async function tokenLine(args: string[]): Promise<string> {
   const { values } = parseArgs({
     args,
@@ -36,7 +46,13 @@ async function tokenLine(args: string[]): Promise<string> {
   if (password === undefined) throw new TokenScriptError(USAGE);
   const target: Target =
     stage === "local" ? localTarget() : await deployedTarget(stage, values.region);
-  const tokens = await signIn(target, { email, password, code: values.code });
+  const tokens = await signIn(target, { email, password, code: values.code }).catch(
+    (error: unknown) => {
+      throw target.unreachable && connectionRefused(error)
+        ? new TokenScriptError(target.unreachable)
+        : error;
+    },
+  );
   return `export ACCESS_TOKEN=${tokens.accessToken} ID_TOKEN=${tokens.idToken} REFRESH_TOKEN=${tokens.refreshToken}\n`;
 }
 

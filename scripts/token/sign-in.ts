@@ -1,4 +1,8 @@
-/** Sign up (if needed), confirm, sign in: the flow behind `npm run token`, for any stage. */
+/**
+ * Sign in, and sign up only when the user does not exist: the flow behind `npm run token`, for
+ * any stage. Signing in first lets a user of the legacy store migrate (the UserMigration trigger
+ * runs on a password sign-in of an unknown user) instead of getting a second, new account.
+ */
 import {
   AdminConfirmSignUpCommand,
   ConfirmSignUpCommand,
@@ -18,6 +22,8 @@ export interface Target {
   clientId: string;
   /** Local only: confirm new users with AdminConfirmSignUp instead of an emailed code. */
   adminConfirm: boolean;
+  /** What to tell the person running the script when nothing answers at the endpoint. */
+  unreachable?: string;
 }
 
 export interface Tokens {
@@ -94,28 +100,53 @@ async function initiateAuth(target: Target, email: string, password: string): Pr
   };
 }
 
-/** Signs the user up when unknown, confirms them, signs in, and returns the three tokens. */
+/** Turns a refused sign-in into a message for the person running the script. */
+function signInRefusal(error: unknown): unknown {
+  if (named(error, "NotAuthorizedException")) {
+    return new TokenScriptError(
+      /disabled/i.test((error as Error).message)
+        ? "This account is disabled."
+        : "Incorrect email or password.",
+    );
+  }
+  if (named(error, "PasswordResetRequiredException")) {
+    return new TokenScriptError("This account must reset its password before signing in.");
+  }
+  if (named(error, "UserLambdaValidationException")) {
+    return new TokenScriptError(`Sign-in refused: ${triggerMessage(error as Error)}`);
+  }
+  return error;
+}
+
+/** Whether a failed sign-in may mean "no such user" (the pool hides which, as AWS advises). */
+const mayBeUnknown = (error: unknown) =>
+  named(error, "UserNotFoundException") ||
+  (named(error, "NotAuthorizedException") && !/disabled/i.test((error as Error).message));
+
+/**
+ * Signs in; when the sign-in fails as for an unknown user, signs up (a `UsernameExistsException`
+ * then means the password was wrong), confirms and signs in. Returns the three tokens.
+ */
 export async function signIn(
   target: Target,
   input: { email: string; password: string; code?: string },
 ): Promise<Tokens> {
   const { email, password, code } = input;
-  if (await signUp(target, email, password)) await confirm(target, email, code);
   try {
     return await initiateAuth(target, email, password);
   } catch (error) {
     if (named(error, "UserNotConfirmedException")) {
       await confirm(target, email, code);
-      return initiateAuth(target, email, password);
+    } else if (mayBeUnknown(error)) {
+      if (!(await signUp(target, email, password))) throw signInRefusal(error);
+      await confirm(target, email, code);
+    } else {
+      throw signInRefusal(error);
     }
-    if (named(error, "NotAuthorizedException"))
-      throw new TokenScriptError("Incorrect email or password.");
-    if (named(error, "PasswordResetRequiredException")) {
-      throw new TokenScriptError("This account must reset its password before signing in.");
-    }
-    if (named(error, "UserLambdaValidationException")) {
-      throw new TokenScriptError(`Sign-in refused: ${triggerMessage(error as Error)}`);
-    }
-    throw error;
+  }
+  try {
+    return await initiateAuth(target, email, password);
+  } catch (error) {
+    throw signInRefusal(error);
   }
 }

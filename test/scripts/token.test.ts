@@ -62,11 +62,7 @@ beforeEach(() => {
 
 describe("npm run token against a deployed stage", () => {
   it("reads the stack's outputs, signs an existing user in and prints the three exports", async () => {
-    cognito
-      .on(SignUpCommand)
-      .rejects(new UsernameExistsException({ message: "User already exists", ...meta }))
-      .on(InitiateAuthCommand)
-      .resolves({ AuthenticationResult: TOKENS });
+    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: TOKENS });
 
     const result = await token();
 
@@ -83,10 +79,15 @@ describe("npm run token against a deployed stage", () => {
       AuthFlow: "USER_PASSWORD_AUTH",
       AuthParameters: { USERNAME: EMAIL, PASSWORD },
     });
+    expect(cognito.commandCalls(SignUpCommand)).toHaveLength(0);
   });
 
   it("signs a new user up and asks for the emailed code instead of confirming them itself", async () => {
-    cognito.on(SignUpCommand).resolves({ UserConfirmed: false, UserSub: "sub-1" });
+    cognito
+      .on(InitiateAuthCommand)
+      .rejects(new NotAuthorizedException({ message: "Incorrect username or password.", ...meta }))
+      .on(SignUpCommand)
+      .resolves({ UserConfirmed: false, UserSub: "sub-1" });
 
     const result = await token();
 
@@ -98,13 +99,11 @@ describe("npm run token against a deployed stage", () => {
       ClientId: "client-123",
       Username: EMAIL,
     });
-    expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(0);
+    expect(cognito.commandCalls(InitiateAuthCommand)).toHaveLength(1);
   });
 
   it("confirms an unconfirmed user with --code, then signs them in", async () => {
     cognito
-      .on(SignUpCommand)
-      .rejects(new UsernameExistsException({ message: "User already exists", ...meta }))
       .on(InitiateAuthCommand)
       .rejectsOnce(new UserNotConfirmedException({ message: "User is not confirmed.", ...meta }))
       .resolves({ AuthenticationResult: TOKENS })
@@ -120,6 +119,52 @@ describe("npm run token against a deployed stage", () => {
       Username: EMAIL,
       ConfirmationCode: "123456",
     });
+    expect(cognito.commandCalls(SignUpCommand)).toHaveLength(0);
+  });
+
+  it("signs in before anything else, so a legacy user migrates instead of signing up", async () => {
+    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: TOKENS });
+
+    const result = await token();
+
+    expect(result.code).toBe(0);
+    expect(cognito.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      "InitiateAuthCommand",
+    ]);
+  });
+
+  it("signs up, confirms with --code and signs in a user the pool does not know", async () => {
+    cognito
+      .on(InitiateAuthCommand)
+      .rejectsOnce(
+        new NotAuthorizedException({ message: "Incorrect username or password.", ...meta }),
+      )
+      .resolves({ AuthenticationResult: TOKENS })
+      .on(SignUpCommand)
+      .resolves({ UserConfirmed: false, UserSub: "sub-1" })
+      .on(ConfirmSignUpCommand)
+      .resolves({});
+
+    const result = await token([...ARGS, "--code", "123456"]);
+
+    expect(result.code).toBe(0);
+    expect(cognito.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      "InitiateAuthCommand",
+      "SignUpCommand",
+      "ConfirmSignUpCommand",
+      "InitiateAuthCommand",
+    ]);
+  });
+
+  it("says a disabled account is disabled, without trying to sign it up", async () => {
+    cognito
+      .on(InitiateAuthCommand)
+      .rejects(new NotAuthorizedException({ message: "User is disabled.", ...meta }));
+
+    const result = await token();
+
+    expect(result.stderr).toBe("This account is disabled.\n");
+    expect(cognito.commandCalls(SignUpCommand)).toHaveLength(0);
   });
 
   it("says how to deploy when the stack does not exist", async () => {
