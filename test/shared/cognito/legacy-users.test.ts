@@ -82,8 +82,10 @@ describe("legacy passwords", () => {
     const unpadded = await millis(() => verifyLegacyPassword(cheap, "Wrong!pass123", 6), 7);
 
     expect(await verifyLegacyPassword(cheap, "Cheap!pass123", storeCost)).toBe(true);
-    expect(wrongCheap / unknown).toBeGreaterThan(0.6);
-    expect(wrongCheap / unknown).toBeLessThan(1.6);
+    // Medians of a few runs on a shared machine: the bounds catch a missing pad (about 1/8, the
+    // third bound) and a doubled one, not scheduling noise.
+    expect(wrongCheap / unknown).toBeGreaterThan(0.5);
+    expect(wrongCheap / unknown).toBeLessThan(2);
     expect(unpadded / unknown).toBeLessThan(0.4);
   });
 });
