@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     cognito: port("COGNITO_PORT", 9229),
     dynamodb: port("DYNAMODB_PORT", 8000),
     s3: port("S3_PORT", 4569),
+    demo: port("DEMO_PORT", 3001),
   };
   await takeLock(ports);
   let running: RunningStack | undefined;
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
   writeFileSync(stackFile, JSON.stringify(running.info, null, 2) + "\n");
   ready = true;
   console.log(`Local stack ready: ${running.info.apiUrl}`);
+  console.log(`Browser demo: ${running.info.demoUrl}`);
   console.log(curlExamples(running.info.apiUrl));
   const reason = await running.crashed;
   await shutdown(1, `A part of the local stack stopped: ${reason}`);

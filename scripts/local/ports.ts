@@ -9,6 +9,8 @@ export interface Ports {
   cognito: number;
   dynamodb: number;
   s3: number;
+  /** The browser demo page (`/demo/`). */
+  demo: number;
 }
 
 /** True when nothing listens on 127.0.0.1:`port`. */
@@ -43,6 +45,7 @@ export async function freePorts(): Promise<Ports> {
     cognito: await freePort(),
     dynamodb: await freePort(),
     s3: await freePort(),
+    demo: await freePort(),
   };
 }
 

@@ -3,6 +3,8 @@ export interface StackInfo {
   stage: string;
   region: string;
   apiUrl: string;
+  /** The browser demo page (Amplify sign-up, sign-in, /me, notes, files). */
+  demoUrl: string;
   cognito: { endpoint: string; userPoolId: string; userPoolClientId: string; issuer: string };
   dynamodb: { endpoint: string; tables: { data: string; legacyUsers: string } };
   s3: { endpoint: string; bucket: string };

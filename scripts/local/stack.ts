@@ -12,6 +12,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { S3Event } from "aws-lambda";
 import { startApi } from "./api.js";
 import { startCognito, type DeliveredMessage } from "./cognito.js";
+import { startDemo } from "./demo.js";
 import { startDynamoDbLocal } from "./dynamodb-local.js";
 import { LOCAL_AWS_ENV, LOCAL_CREDENTIALS, REGION, STAGE } from "./environment.js";
 import { Lifecycle } from "./lifecycle.js";
@@ -145,10 +146,22 @@ export function createStack(options: StackOptions): LocalStack {
     await seedLegacyUsers(documents, config.custom.legacyUsersTableName, [SEED.legacyUser]);
     await seedAdmin(cognitoClient, userPoolId, userPoolClientId);
 
+    life.checkpoint();
+    log(`Bundling and serving the browser demo on http://127.0.0.1:${ports.demo}/demo/…`);
+    const demo = await startDemo(ports.demo, {
+      apiUrl,
+      region: REGION,
+      userPoolId,
+      userPoolClientId,
+      cognitoEndpoint: cognito.endpoint,
+    });
+    life.onStop(() => demo.close());
+
     return {
       stage: STAGE,
       region: REGION,
       apiUrl,
+      demoUrl: demo.url,
       cognito: { endpoint: cognito.endpoint, userPoolId, userPoolClientId, issuer },
       dynamodb: {
         endpoint: `http://127.0.0.1:${ports.dynamodb}`,

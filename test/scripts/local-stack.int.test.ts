@@ -63,6 +63,7 @@ describe("npm start", () => {
       COGNITO_PORT: String(await freePort()),
       DYNAMODB_PORT: String(await freePort()),
       S3_PORT: String(await freePort()),
+      DEMO_PORT: String(await freePort()),
     };
     first = start(env);
     await until(() => first.output().includes("Local stack ready:"), 170_000);
@@ -92,6 +93,7 @@ describe("npm start", () => {
       stage: "local",
       region: "us-east-1",
       apiUrl,
+      demoUrl: `http://127.0.0.1:${env["DEMO_PORT"]}/demo/`,
       cognito: {
         endpoint: `http://127.0.0.1:${env["COGNITO_PORT"]}`,
         userPoolId: expect.stringMatching(/^local_/) as unknown,

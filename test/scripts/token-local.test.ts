@@ -39,6 +39,7 @@ function writeStack(cognitoPort: number, lockPid: number | undefined): void {
     stage: "local",
     region: "us-east-1",
     apiUrl: "http://127.0.0.1:1/local",
+    demoUrl: "http://127.0.0.1:1/demo/",
     cognito: {
       endpoint: `http://127.0.0.1:${cognitoPort}`,
       userPoolId: "local_pool",
