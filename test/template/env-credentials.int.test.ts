@@ -69,6 +69,7 @@ describe("Lambda bundles: environment credentials only, against the local stack"
           TABLE_NAME: dynamodb.tables.data,
           DYNAMODB_ENDPOINT: dynamodb.endpoint,
           LOG_LEVEL: "info",
+          CORS_ORIGIN: "https://app.example.com",
           AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
           ...credentials,
         },
