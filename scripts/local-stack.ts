@@ -90,7 +90,7 @@ function curlExamples(apiUrl: string): string {
 }
 
 async function main(): Promise<void> {
-  // Node 20 is supported here until the SDK's early-2027 releases (STACK.md); keep the output clean.
+  // Node 20 is supported here until the SDK's early-2027 releases (docs/development.md); keep the output clean.
   process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
   process.env["AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE"] ??= "1";
   const ports: Ports = {

@@ -1,7 +1,7 @@
 /**
  * The reusable parts of the OpenAPI description: request bodies converted from the very valibot
  * schemas the handlers validate with (so the description cannot drift from the validation), the
- * response shapes of CONTRACT.md section 4, the problem+json error, and both security schemes.
+ * response shapes of docs/api.md, the problem+json error, and both security schemes.
  *
  * JSON Schema cannot express every valibot check (well-formed Unicode, "not blank", the lower-casing
  * of a content type): the handlers enforce those on top, with a 400 that names the field.

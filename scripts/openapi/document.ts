@@ -1,5 +1,5 @@
 /**
- * The OpenAPI 3.1 description of every route (CONTRACT.md section 4), written to `openapi.json` by
+ * The OpenAPI 3.1 description of every route (docs/api.md), written to `openapi.json` by
  * `npm run openapi`. test/scripts/openapi.test.ts fails when a route in serverless.yml is missing
  * here (or the other way round), when a route's security differs from its authorizer, and when the
  * committed file is not what this module generates.

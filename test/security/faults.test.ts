@@ -1,5 +1,5 @@
 /**
- * SECURITY.md "Faults": DynamoDB or S3 throttling, unavailable, timing out or unreachable, and a
+ * docs/security.md, "Faults": DynamoDB or S3 throttling, unavailable, timing out or unreachable, and a
  * JWKS endpoint that fails or hangs. Every route answers a clean problem (503 when retrying may
  * help, 500 otherwise) with no internal name in it, leaves nothing half-written, and works again
  * once the dependency is back. Faults are injected with aws-sdk-client-mock (and an injected JWKS
