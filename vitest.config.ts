@@ -8,9 +8,13 @@ process.env["AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE"] ??= "1";
 // What serverless.yml gives every function; tests see a specific origin, not `*`.
 const env = { CORS_ORIGIN: "https://app.example.com" };
 
-// Two projects: `unit` runs pure tests in parallel; `integration` (files named *.int.test.ts) runs
-// against the local stack (DynamoDB Local, the S3 emulator, the Cognito emulator and
-// serverless-offline) that its global setup starts on free ports and stops afterwards.
+// Three projects. `unit` (`npm run test:unit`, the inner loop) runs in-process tests in parallel:
+// nothing is packaged and no emulator started. `template` runs `serverless print` and `serverless
+// package` and checks what would be deployed: roles, stages, bundles, the OpenAPI description.
+// `integration` (files named *.int.test.ts) runs against the local stack (DynamoDB Local, the S3
+// emulator, the Cognito emulator and serverless-offline) that its global setup starts on free
+// ports and stops afterwards. `npm test` runs all three.
+const TEMPLATE = ["test/template/**/*.test.ts", "test/scripts/openapi.test.ts"];
 export default defineConfig({
   test: {
     projects: [
@@ -19,10 +23,20 @@ export default defineConfig({
           name: "unit",
           env,
           include: ["test/**/*.test.ts"],
-          exclude: ["test/**/*.int.test.ts"],
+          exclude: ["test/**/*.int.test.ts", ...TEMPLATE],
           // Property-based tests run hundreds of cases: on a loaded 2-core machine the default
           // 5 s per test is a flake, not a finding.
           testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "template",
+          env,
+          include: TEMPLATE,
+          exclude: ["test/**/*.int.test.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 300_000,
         },
       },
       {

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole local stack on this machine until Ctrl-C (CONTRACT section 2).
+ * `npm start`: the whole local stack on this machine until Ctrl-C (docs/local-stack.md).
  * State lives in `.local/`; `.local/stack.lock` makes a second start fail fast and lets a start
  * after a crash clean up what the crashed run left behind.
  */
@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { localStateDir } from "./local/environment.js";
 import { ensurePortsFree, type Ports } from "./local/ports.js";
-import { isRunning, killGroupsAndWait } from "./local/processes.js";
+import { killGroupsAndWait } from "./local/processes.js";
 import { createStack, type RunningStack } from "./local/stack.js";
 
 /** `.local` by default; LOCAL_STATE_DIR lets a test run a second `npm start` beside yours. */
@@ -31,6 +31,15 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Takes `stack.lock`, or exits when a live stack holds it. A lock left by a run that died without
  * cleaning up (kill -9, a crash) names its child process groups: they are killed, and this waits
@@ -41,8 +50,7 @@ async function takeLock(ports: Ports): Promise<void> {
   mkdirSync(stateDir, { recursive: true });
   if (existsSync(lockFile)) {
     const lock = JSON.parse(readFileSync(lockFile, "utf8")) as Lock;
-    // A zombie (killed, its parent gone too, not yet reaped) holds its pid but is not a stack.
-    if (isRunning(lock.pid)) {
+    if (isAlive(lock.pid)) {
       console.error(
         `The local stack is already running (pid ${lock.pid}). Stop it with Ctrl-C in its terminal ` +
           `(or kill ${lock.pid}) before starting another; its endpoints are in .local/stack.json.`,
@@ -82,7 +90,7 @@ function curlExamples(apiUrl: string): string {
 }
 
 async function main(): Promise<void> {
-  // Node 20 is supported here until the SDK's early-2027 releases (docs/development.md); keep the output clean.
+  // Node 20 is supported here until the SDK's early-2027 releases (docs/local-stack.md); keep the output clean.
   process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
   process.env["AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE"] ??= "1";
   const ports: Ports = {

@@ -9,7 +9,7 @@
  */
 import { run } from "./token/run.js";
 
-// Node 20 is supported here until the SDK's early-2027 releases (docs/development.md); keep the output clean.
+// Node 20 is supported here until the SDK's early-2027 releases (docs/local-stack.md); keep the output clean.
 process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 process.env["AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE"] ??= "1";
 

@@ -12,13 +12,9 @@
  * Both end every session started before them (AdminUserGlobalSignOut): Cognito itself keeps a
  * user's refresh tokens alive across a reset (docs/security.md, "squatting").
  */
-import type { PostConfirmationTriggerEvent } from "aws-lambda";
-import {
-  poolUser,
-  triggerLogger,
-  unsupportedTriggerSource,
-  type Trigger,
-} from "../shared/cognito/trigger.js";
+
+import type { PostConfirmationTriggerEvent, PostConfirmationTriggerHandler } from "aws-lambda";
+import { poolUser, trigger } from "../shared/cognito/trigger.js";
 import { createProfileOnce } from "../shared/users/profiles.js";
 import { signOutEverywhere } from "../shared/users/accounts.js";
 import type { Logger } from "../shared/runtime/logger.js";
@@ -36,10 +32,9 @@ async function endEarlierSessions(event: PostConfirmationTriggerEvent, log: Logg
   }
 }
 
-export const handler: Trigger<PostConfirmationTriggerEvent> = async (event, context) => {
-  const log = triggerLogger(event, context);
-  switch (event.triggerSource) {
-    case "PostConfirmation_ConfirmSignUp": {
+export const handler: PostConfirmationTriggerHandler = trigger<PostConfirmationTriggerEvent>(
+  {
+    PostConfirmation_ConfirmSignUp: async (event, log) => {
       try {
         const created = await createProfileOnce(poolUser(event.request.userAttributes));
         log.info(created ? "profile created" : "profile already existed");
@@ -47,12 +42,8 @@ export const handler: Trigger<PostConfirmationTriggerEvent> = async (event, cont
         log.error("profile not created; it will be at the first sign-in", { error });
       }
       await endEarlierSessions(event, log);
-      return event;
-    }
-    case "PostConfirmation_ConfirmForgotPassword":
-      await endEarlierSessions(event, log);
-      return event;
-    default:
-      return unsupportedTriggerSource(event);
-  }
-};
+    },
+    PostConfirmation_ConfirmForgotPassword: (event, log) => endEarlierSessions(event, log),
+  },
+  { proceedOnFailure: "post-confirmation failed; the confirmation stands" },
+);

@@ -14,17 +14,19 @@
  *   whoever adds one must decide here how its users are admitted (the email is then the
  *   provider's claim, not an address the user proved) instead of inheriting a default.
  */
-import type { PreSignUpTriggerEvent } from "aws-lambda";
-import {
-  TriggerError,
-  triggerLogger,
-  unsupportedTriggerSource,
-  type Trigger,
-} from "../shared/cognito/trigger.js";
+
+import type { PreSignUpTriggerEvent, PreSignUpTriggerHandler } from "aws-lambda";
+import { TriggerError, trigger } from "../shared/cognito/trigger.js";
 import { config } from "../shared/runtime/config.js";
 import type { Logger } from "../shared/runtime/logger.js";
 import { allowedEmail } from "../shared/cognito/email.js";
 import { getLegacyUser } from "../shared/cognito/legacy-users.js";
+
+function neverConfirm(event: PreSignUpTriggerEvent) {
+  event.response.autoConfirmUser = false;
+  event.response.autoVerifyEmail = false;
+  event.response.autoVerifyPhone = false;
+}
 
 /** True when the legacy store holds `address`; fails closed (refuses) when it cannot be read. */
 async function heldByLegacyStore(address: string, log: Logger): Promise<boolean> {
@@ -36,34 +38,27 @@ async function heldByLegacyStore(address: string, log: Logger): Promise<boolean>
   }
 }
 
-export const handler: Trigger<PreSignUpTriggerEvent> = async (event, context) => {
-  const log = triggerLogger(event, context);
-  event.response.autoConfirmUser = false;
-  event.response.autoVerifyEmail = false;
-  event.response.autoVerifyPhone = false;
-  switch (event.triggerSource) {
-    case "PreSignUp_SignUp":
-    case "PreSignUp_AdminCreateUser": {
-      const email = allowedEmail(
-        event.request.userAttributes["email"],
-        config.allowedEmailDomains(),
-      );
-      if (!email) {
-        log.info("sign-up refused: email not allowed");
-        throw new TriggerError("Sign-up is open only to email addresses of approved domains.");
-      }
-      if (await heldByLegacyStore(email.address, log)) {
-        log.info("sign-up refused: the address belongs to a legacy account");
-        throw new TriggerError(
-          "This address already has an account: sign in with its existing password.",
-        );
-      }
-      return event;
-    }
-    case "PreSignUp_ExternalProvider":
-      log.warn("sign-up refused: external identity providers are not enabled");
-      throw new TriggerError("Sign-in with an external identity provider is not available.");
-    default:
-      return unsupportedTriggerSource(event);
+async function admitAllowedDomain(event: PreSignUpTriggerEvent, log: Logger) {
+  neverConfirm(event);
+  const email = allowedEmail(event.request.userAttributes["email"], config.allowedEmailDomains());
+  if (!email) {
+    log.info("sign-up refused: email not allowed");
+    throw new TriggerError("Sign-up is open only to email addresses of approved domains.");
   }
-};
+  if (await heldByLegacyStore(email.address, log)) {
+    log.info("sign-up refused: the address belongs to a legacy account");
+    throw new TriggerError(
+      "This address already has an account: sign in with its existing password.",
+    );
+  }
+}
+
+export const handler: PreSignUpTriggerHandler = trigger<PreSignUpTriggerEvent>({
+  PreSignUp_SignUp: admitAllowedDomain,
+  PreSignUp_AdminCreateUser: admitAllowedDomain,
+  PreSignUp_ExternalProvider: (event, log) => {
+    neverConfirm(event);
+    log.warn("sign-up refused: external identity providers are not enabled");
+    throw new TriggerError("Sign-in with an external identity provider is not available.");
+  },
+});

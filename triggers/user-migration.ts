@@ -15,21 +15,16 @@
  *   by signing in with that password (docs/security.md).
  *
  * Only allowlisted domains migrate, as only they can sign up. Nothing is written, so a repeat is
- * harmless. The password is never logged: neither the event nor the email is, and the logger masks
+ * harmless. The password is never logged: neither the event nor the email is, and the wrapper masks
  * the password in anything else (an error message quoting it, say).
  */
 import type {
   UserMigrationAuthenticationTriggerEvent,
   UserMigrationForgotPasswordTriggerEvent,
   UserMigrationTriggerEvent,
+  UserMigrationTriggerHandler,
 } from "aws-lambda";
-import {
-  TriggerError,
-  maskingLogger,
-  triggerLogger,
-  unsupportedTriggerSource,
-  type Trigger,
-} from "../shared/cognito/trigger.js";
+import { TriggerError, trigger } from "../shared/cognito/trigger.js";
 import { config } from "../shared/runtime/config.js";
 import { allowedEmail } from "../shared/cognito/email.js";
 import {
@@ -68,7 +63,6 @@ async function authentication(event: UserMigrationAuthenticationTriggerEvent, lo
   migrate(event, user);
   event.response.finalUserStatus = meetsPasswordPolicy(password) ? "CONFIRMED" : "RESET_REQUIRED";
   log.info("user migrated", { finalUserStatus: event.response.finalUserStatus });
-  return event;
 }
 
 async function forgotPassword(event: UserMigrationForgotPasswordTriggerEvent, log: Logger) {
@@ -79,27 +73,12 @@ async function forgotPassword(event: UserMigrationForgotPasswordTriggerEvent, lo
   }
   migrate(event, user);
   log.info("user migrated for a password reset");
-  return event;
 }
 
-export const handler: Trigger<UserMigrationTriggerEvent> = async (event, context) => {
-  const password: unknown = event.request.password;
-  const log = maskingLogger(
-    triggerLogger(event, context),
-    typeof password === "string" ? password : undefined,
-  );
-  try {
-    switch (event.triggerSource) {
-      case "UserMigration_Authentication":
-        return await authentication(event, log);
-      case "UserMigration_ForgotPassword":
-        return await forgotPassword(event, log);
-      default:
-        return unsupportedTriggerSource(event);
-    }
-  } catch (error) {
-    if (error instanceof TriggerError) throw error;
-    log.error("migration failed", { error });
-    throw new TriggerError(FAILED);
-  }
-};
+export const handler: UserMigrationTriggerHandler = trigger<UserMigrationTriggerEvent>(
+  {
+    UserMigration_Authentication: authentication,
+    UserMigration_ForgotPassword: forgotPassword,
+  },
+  { failure: FAILED, secret: (event) => event.request.password },
+);

@@ -1,7 +1,7 @@
 /**
  * The Cognito user-pool emulator (cognito-local), composed through its programmatic API the way its
  * own `createDefaultServer` does, with three small wrappers that close the gaps between it and
- * Cognito (docs/development.md):
+ * Cognito (docs/local-stack.md):
  *
  * - PreAuthentication: cognito-local never calls it. `InitiateAuth` is wrapped to invoke it for a
  *   known user before the emulator checks the password, as Cognito does.

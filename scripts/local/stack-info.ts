@@ -1,4 +1,4 @@
-/** The shape of `.local/stack.json` (CONTRACT section 2), shared by scripts and tests. */
+/** The shape of `.local/stack.json` (docs/local-stack.md), shared by scripts and tests. */
 export interface StackInfo {
   stage: string;
   region: string;

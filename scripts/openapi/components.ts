@@ -1,19 +1,19 @@
 /**
- * The reusable parts of the OpenAPI description: request bodies converted from the very valibot
- * schemas the handlers validate with (so the description cannot drift from the validation), the
- * response shapes of docs/api.md, the problem+json error, and both security schemes.
+ * The reusable parts of the OpenAPI description: the response shapes routes share, the
+ * problem+json error, the shared parameters, and both security schemes. Request bodies are
+ * converted from the very valibot schemas the handlers validate with (`requestSchema`, named in
+ * each route's declaration in sls/functions.ts), so the description cannot drift from the
+ * validation.
  *
  * JSON Schema cannot express every valibot check (well-formed Unicode, "not blank", the lower-casing
  * of a content type): the handlers enforce those on top, with a 400 that names the field.
  */
 import { toJsonSchema, type JsonSchema } from "@valibot/to-json-schema";
 import type * as v from "valibot";
-import { fileCreate } from "../../shared/files/schemas.js";
-import { profileUpdate } from "../../shared/users/me.js";
-import { noteCreate, noteReplace } from "../../shared/notes/schemas.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../shared/http/validation.js";
 
 /** A request body as the handler's schema accepts it (its input side, before defaults). */
-function requestSchema(schema: v.GenericSchema): JsonSchema {
+export function requestSchema(schema: v.GenericSchema): JsonSchema {
   const { $schema: _dialect, ...rest } = toJsonSchema(schema, {
     target: "draft-2020-12",
     typeMode: "input",
@@ -51,11 +51,7 @@ const fileMeta = {
   createdAt: instant,
 } as const;
 
-export const schemas: Record<string, JsonSchema> = {
-  NoteCreate: requestSchema(noteCreate),
-  NoteReplace: requestSchema(noteReplace),
-  ProfileUpdate: requestSchema(profileUpdate),
-  FileCreate: requestSchema(fileCreate),
+export const schemas = {
   Problem: object({
     type: { ...string, description: "Always `about:blank`." },
     title: string,
@@ -112,6 +108,64 @@ export const schemas: Record<string, JsonSchema> = {
     lastLoginAt: nullable(instant),
   }),
   UserPage: page("UserSummary"),
+} satisfies Record<string, JsonSchema>;
+
+export type SchemaName = keyof typeof schemas;
+
+/** A query or header parameter of an operation. */
+export interface Parameter {
+  name: string;
+  in: "query" | "header";
+  required?: boolean;
+  description: string;
+  schema: JsonSchema;
+}
+
+/** `limit` and `cursor`, the query of every list (shared/data/paging.ts). */
+export const paging: readonly Parameter[] = [
+  {
+    name: "limit",
+    in: "query",
+    description: `Items per page, 1-${MAX_PAGE_SIZE}; give it at most once.`,
+    schema: { type: "integer", minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE },
+  },
+  {
+    name: "cursor",
+    in: "query",
+    description: "`nextCursor` of the previous page; bound to the caller (another's is a 400).",
+    schema: { type: "string" },
+  },
+];
+
+/** The `If-Match` header of optimistic locking (shared/http/preconditions.ts). */
+export const ifMatch = (required: boolean): Parameter => ({
+  name: "If-Match",
+  in: "header",
+  required,
+  description:
+    'Exactly one strong ETag, as last read (for example `"3"`); `*` and lists are a 400.',
+  schema: { type: "string", pattern: '^"[1-9][0-9]{0,14}"$' },
+});
+
+/** Descriptions of the path parameters routes share, by name. */
+export const pathParameters: Record<string, string> = {
+  noteId: "The note's id (a ULID).",
+  fileId: "The file's id (a ULID).",
+  sub: "The user's Cognito `sub` (a UUID).",
+};
+
+/** Response headers routes set, by name. */
+export const responseHeaders: Record<string, string> = {
+  Location: "Path of the new item, relative to the API's base URL.",
+  ETag: 'The item\'s version as a strong ETag, such as `"1"`.',
+};
+
+/** Descriptions of the OpenAPI tags, by name. */
+export const tags: Record<string, string> = {
+  me: "The caller's identity and profile.",
+  notes: "The caller's notes, with optimistic locking.",
+  files: "The caller's files, uploaded straight to S3.",
+  admin: "User administration, for the group `admins`.",
 };
 
 export const securitySchemes = {
@@ -141,7 +195,7 @@ const problem = (description: string) => ({
 });
 
 /** Every error status a route may answer, as reusable responses. */
-export const responses = {
+export const errorResponses = {
   "400": problem("The request is invalid; `detail` names the field."),
   "401": problem("No valid access token."),
   "403": problem("A valid token that may not call this route."),
@@ -154,4 +208,7 @@ export const responses = {
   "5XX": problem("The service failed or is unavailable; retry later."),
 } as const;
 
-export type ErrorStatus = keyof typeof responses;
+/** An error status a route declares (429 and 5XX apply to every route). */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 412 | 413 | 415 | 428;
+
+export const responses: Record<`${ErrorStatus}` | "429" | "5XX", unknown> = errorResponses;

@@ -1,21 +1,16 @@
 /**
  * Access-token verification, as API Gateway's Cognito authorizer does it: RS256 signature by a key
  * of the pool's JWKS, issuer, expiry, `token_use` "access", this app client's `client_id`, and the
- * scope our routes require. In AWS this is `CognitoJwtVerifier`; locally (`JWT_ISSUER` set) the
- * same checks run through `JwtVerifier` against the emulator's issuer and its http:// JWKS.
+ * scope our routes require, with `CognitoJwtVerifier`. The local stack runs the same checks
+ * against the emulator's issuer (scripts/local/access-token.ts), which nothing deployed carries.
  *
  * The verifier is built once per container, so its JWKS and key-object caches stay warm across
  * invocations. An unknown `kid` triggers at most one JWKS download per penalty period (10 s), and a
  * failing download is penalised the same way, so a flood of forged tokens cannot hammer the JWKS
  * endpoint.
  */
-import { CognitoJwtVerifier, JwtVerifier } from "aws-jwt-verify";
-import { validateCognitoJwtFields } from "aws-jwt-verify/cognito-verifier";
-import {
-  JwksNotAvailableInCacheError,
-  KidNotFoundInJwksError,
-  NonRetryableFetchError,
-} from "aws-jwt-verify/error";
+import { CognitoJwtVerifier } from "aws-jwt-verify";
+import { JwksNotAvailableInCacheError, KidNotFoundInJwksError } from "aws-jwt-verify/error";
 import type { Fetcher } from "aws-jwt-verify/https";
 import { SimpleJwksCache, SimplePenaltyBox, type Jwks } from "aws-jwt-verify/jwk";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
@@ -26,8 +21,6 @@ export const REQUIRED_SCOPE = "aws.cognito.signin.user.admin";
 
 /** Seconds an unknown `kid` or a failed JWKS download blocks further downloads. */
 export const JWKS_PENALTY_SECONDS = 10;
-
-const JWKS_TIMEOUT_MS = 3000;
 
 /** The verified claims the API uses. */
 export interface AccessClaims {
@@ -46,27 +39,17 @@ export interface AccessTokenVerifier {
   cacheJwks(jwks: Jwks): void;
 }
 
-export type VerifierOptions = {
+export interface VerifierOptions {
+  userPoolId: string;
   /** The app client whose access tokens are accepted. */
   clientId: string;
-  /** Downloads the JWKS; defaults to the library's https fetcher in AWS, `fetch` locally. */
+  /** Downloads the JWKS; defaults to the library's https fetcher. */
   fetcher?: Fetcher;
-} & ({ userPoolId: string; issuer?: undefined } | { issuer: string; userPoolId?: undefined });
+}
 
 export class TokenError extends Error {
   override name = "TokenError";
 }
-
-/** A JWKS fetcher over global `fetch`: the library's Node fetcher refuses the emulator's http://. */
-export const fetchFetcher: Fetcher = {
-  async fetch(uri) {
-    const response = await fetch(uri, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS) });
-    if (response.status !== 200) {
-      throw new NonRetryableFetchError(uri, `Status code is ${response.status}, expected 200`);
-    }
-    return response.arrayBuffer();
-  },
-};
 
 /** The library's cache, but a failed download also starts the penalty period. */
 class GuardedJwksCache extends SimpleJwksCache {
@@ -103,7 +86,8 @@ function toClaims(payload: JwtPayload): AccessClaims {
   };
 }
 
-interface LibraryVerifier {
+/** What this module needs of an `aws-jwt-verify` verifier. */
+export interface LibraryVerifier {
   verifySync(token: string): JwtPayload;
   verify(token: string): Promise<JwtPayload>;
 }
@@ -124,46 +108,26 @@ async function verifyWarm(verifier: LibraryVerifier, token: string): Promise<Acc
   return toClaims(await verifier.verify(token));
 }
 
-function requireExpiry({ payload }: { payload: JwtPayload }): void {
+/** A custom check: Cognito's access tokens always expire, so a token without `exp` is forged. */
+export function requireExpiry({ payload }: { payload: JwtPayload }): void {
   if (typeof payload.exp !== "number") throw new TokenError("exp is required");
 }
 
-/** Builds a verifier; `createAccessTokenVerifier` is pure so tests can feed it their own keys. */
-export function createAccessTokenVerifier(options: VerifierOptions): AccessTokenVerifier {
-  const penaltyBox = new SimplePenaltyBox({ waitSeconds: JWKS_PENALTY_SECONDS });
-  if (options.issuer === undefined) {
-    const jwksCache = new GuardedJwksCache({ penaltyBox, fetcher: options.fetcher });
-    const verifier = CognitoJwtVerifier.create(
-      {
-        userPoolId: options.userPoolId,
-        clientId: options.clientId,
-        tokenUse: "access",
-        scope: REQUIRED_SCOPE,
-        customJwtCheck: requireExpiry,
-      },
-      { jwksCache },
-    );
-    return {
-      verify: (token) => verifyWarm(verifier, token),
-      cacheJwks: (jwks) => {
-        verifier.cacheJwks(jwks);
-      },
-    };
-  }
-  const jwksCache = new GuardedJwksCache({ penaltyBox, fetcher: options.fetcher ?? fetchFetcher });
-  const verifier = JwtVerifier.create(
-    {
-      issuer: options.issuer,
-      audience: null,
-      jwksUri: `${options.issuer}/.well-known/jwks.json`,
-      scope: REQUIRED_SCOPE,
-      customJwtCheck: (jwt) => {
-        requireExpiry(jwt);
-        validateCognitoJwtFields(jwt.payload, { tokenUse: "access", clientId: options.clientId });
-      },
-    },
-    { jwksCache },
-  );
+/**
+ * A JWKS cache whose unknown `kid`s and failed downloads block further downloads for
+ * `JWKS_PENALTY_SECONDS`.
+ */
+export function guardedJwksCache(fetcher?: Fetcher): SimpleJwksCache {
+  return new GuardedJwksCache({
+    penaltyBox: new SimplePenaltyBox({ waitSeconds: JWKS_PENALTY_SECONDS }),
+    fetcher,
+  });
+}
+
+/** Our verifier around a library verifier: warm synchronous path, claims checked and typed. */
+export function accessTokenVerifierOf(
+  verifier: LibraryVerifier & { cacheJwks(jwks: Jwks): void },
+): AccessTokenVerifier {
   return {
     verify: (token) => verifyWarm(verifier, token),
     cacheJwks: (jwks) => {
@@ -172,18 +136,29 @@ export function createAccessTokenVerifier(options: VerifierOptions): AccessToken
   };
 }
 
+/** Builds a verifier; `createAccessTokenVerifier` is pure so tests can feed it their own keys. */
+export function createAccessTokenVerifier(options: VerifierOptions): AccessTokenVerifier {
+  const verifier = CognitoJwtVerifier.create(
+    {
+      userPoolId: options.userPoolId,
+      clientId: options.clientId,
+      tokenUse: "access",
+      scope: REQUIRED_SCOPE,
+      customJwtCheck: requireExpiry,
+    },
+    { jwksCache: guardedJwksCache(options.fetcher) },
+  );
+  return accessTokenVerifierOf(verifier);
+}
+
 let shared: AccessTokenVerifier | undefined;
 
-/** The container's verifier, from config: `JWT_ISSUER` set means the local emulator. */
+/** The container's verifier, for the pool and client of the configuration. */
 export function accessTokenVerifier(): AccessTokenVerifier {
-  if (!shared) {
-    const issuer = config.jwtIssuer();
-    const clientId = config.userPoolClientId();
-    shared =
-      issuer === undefined
-        ? createAccessTokenVerifier({ userPoolId: config.userPoolId(), clientId })
-        : createAccessTokenVerifier({ issuer, clientId });
-  }
+  shared ??= createAccessTokenVerifier({
+    userPoolId: config.userPoolId(),
+    clientId: config.userPoolClientId(),
+  });
   return shared;
 }
 

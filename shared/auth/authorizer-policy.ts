@@ -4,7 +4,7 @@
  * was computed for would 403 the caller's next route. Policies here therefore name API-wide
  * resources built from the method ARN's API id and stage, never the method or path of the request.
  */
-import type { APIGatewayAuthorizerResult, PolicyDocument, Statement } from "aws-lambda";
+import type { APIGatewayAuthorizerResult, PolicyDocument } from "aws-lambda";
 import type { AccessClaims } from "./access-token.js";
 
 export type Effect = "Allow" | "Deny";
@@ -55,42 +55,4 @@ export function claimsContext(claims: AccessClaims): AuthorizerContext {
   if (claims.org !== undefined) context["org"] = claims.org;
   if (claims.plan !== undefined) context["plan"] = claims.plan;
   return context;
-}
-
-function list(value: string | string[]): string[] {
-  return Array.isArray(value) ? value : [value];
-}
-
-/** IAM-style wildcard match: `*` is any run of characters (including `/`), `?` any one. */
-export function wildcardMatch(pattern: string, value: string): boolean {
-  const source = pattern
-    .split("")
-    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
-    .join("");
-  return new RegExp(`^${source}$`, "s").test(value);
-}
-
-function applies(statement: Statement, methodArn: string): boolean {
-  const actionOk =
-    "Action" in statement
-      ? list(statement.Action).some((a) => wildcardMatch(a, "execute-api:Invoke"))
-      : !list(statement.NotAction).some((a) => wildcardMatch(a, "execute-api:Invoke"));
-  if (!actionOk) return false;
-  if ("Resource" in statement && statement.Resource !== undefined) {
-    return list(statement.Resource).some((r) => wildcardMatch(r, methodArn));
-  }
-  if ("NotResource" in statement && statement.NotResource !== undefined) {
-    return !list(statement.NotResource).some((r) => wildcardMatch(r, methodArn));
-  }
-  return false;
-}
-
-/**
- * What API Gateway decides for `methodArn` under `policy`: an explicit Deny wins, then any Allow,
- * otherwise the implicit Deny. Lets tests replay a cached policy against other routes.
- */
-export function evaluatePolicy(policy: PolicyDocument, methodArn: string): Effect {
-  const matching = policy.Statement.filter((s) => applies(s, methodArn));
-  if (matching.some((s) => s.Effect === "Deny")) return "Deny";
-  return matching.some((s) => s.Effect === "Allow") ? "Allow" : "Deny";
 }

@@ -4,7 +4,7 @@
  * itself: a legacy password that fails it is migrated with a forced reset instead of being kept.
  * Change both places together.
  */
-export const PASSWORD_POLICY = { minLength: 10 } as const;
+const PASSWORD_POLICY = { minLength: 10 } as const;
 
 /** True when `password` satisfies the pool's policy. */
 export function meetsPasswordPolicy(password: string): boolean {

@@ -1,15 +1,13 @@
 /**
- * The claims PreTokenGeneration adds to both the access token and the ID token (CONTRACT
- * section 3): `org`, the lower-case domain of the email stored in the profile, and `plan`, from
+ * The claims PreTokenGeneration adds to both the access token and the ID token (docs/security.md,
+ * "Claims"): `org`, the lower-case domain of the email stored in the profile, and `plan`, from
  * the profile. Both come from the server-side profile only: the pool's `email` attribute can be
  * changed by the user after sign-up, and custom attributes may be user-writable, so neither is
  * ever read here.
  */
 import type { ClaimsAndScopeOverrideDetails } from "aws-lambda";
 import { parseEmail } from "./email.js";
-import type { Profile } from "../users/profiles.js";
-
-export const DEFAULT_PLAN = "free";
+import { DEFAULT_PLAN, type Profile } from "../users/profiles.js";
 
 export interface TokenClaims {
   org?: string;

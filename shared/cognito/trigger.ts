@@ -1,8 +1,18 @@
 /**
- * What every user-pool trigger shares. A trigger gets Cognito's event and returns it with its
- * `response` filled in; whatever it throws, Cognito shows the message to the user ("PreSignUp
- * failed with error <message>."), so it throws only `TriggerError`s with sentences a user may
- * read, and logs the details instead.
+ * The one wrapper every user-pool trigger uses, as `api()` is for routes. A trigger gets Cognito's
+ * event and returns it with its `response` filled in; whatever it throws, Cognito shows the
+ * message to the user ("PreSignUp failed with error <message>."). So `trigger()` owns, in one
+ * place:
+ *
+ * - the logger of the invocation (trigger source and request id on every line, never the event;
+ *   a secret the event carries masked wherever it appears);
+ * - the dispatch on `triggerSource`: one function per source, all of them required by the type,
+ *   so a source the `@types/aws-lambda` union gains fails to compile until it is handled on
+ *   purpose, and one that arrives anyway is refused;
+ * - the error mapping: a `TriggerError` is a sentence meant for the user and passes through;
+ *   anything else (a configuration error, a dependency down, a bug) is logged with its stack and
+ *   the user reads only the trigger's `failure` sentence — or, for a best-effort trigger, the
+ *   event goes back unchanged and the user's flow proceeds.
  */
 import type { Context, Handler } from "aws-lambda";
 import { logger, redact, type Logger } from "../runtime/logger.js";
@@ -15,23 +25,74 @@ export class TriggerError extends Error {
   override name = "TriggerError";
 }
 
-/** The logger of one invocation: trigger source and request id on every line, never the event. */
-export function triggerLogger(event: { triggerSource: string }, context: Context): Logger {
-  return logger.child({ triggerSource: event.triggerSource, requestId: context.awsRequestId });
-}
+/** What a user reads when a trigger fails for a reason that is not theirs. */
+export const TRY_AGAIN = "We could not process your request right now. Please try again.";
+
+/** What a user reads for a trigger source this template does not handle. */
+export const UNSUPPORTED = "This request is not supported.";
+
+type SourceOf<E extends { triggerSource: string }> = E["triggerSource"];
 
 /**
- * The `default:` of a switch over `triggerSource` (given the narrowed event or source): a source the `@types/aws-lambda` union gains
- * is a compile error until it is handled on purpose, and one that arrives anyway fails closed.
+ * One function per trigger source of `E`. Each gets the event narrowed to its source and the
+ * invocation's logger, and fills in `event.response` (or throws a `TriggerError`).
  */
-export function unsupportedTriggerSource(eventOrSource: never): never {
-  const value: unknown = eventOrSource;
-  const source =
-    typeof value === "object" && value !== null
-      ? (value as { triggerSource?: unknown }).triggerSource
-      : value;
-  logger.error("unsupported trigger source", { triggerSource: String(source) });
-  throw new TriggerError("This request is not supported.");
+export type SourceHandlers<E extends { triggerSource: string }> = {
+  [S in SourceOf<E>]: (event: E & { triggerSource: S }, log: Logger) => Promise<void> | void;
+};
+
+export interface TriggerOptions<E> {
+  /** The sentence a user reads when the trigger fails unexpectedly (default `TRY_AGAIN`). */
+  failure?: string;
+  /**
+   * Best-effort triggers (bookkeeping after the fact): any failure is logged with this message
+   * and the event returned unchanged, so the user's sign-in or confirmation proceeds.
+   */
+  proceedOnFailure?: string;
+  /** A secret the event carries (UserMigration's password), masked in everything logged. */
+  secret?: (event: E) => unknown;
+}
+
+/** Wraps the per-source functions of one trigger in the shared logging and error mapping. */
+export function trigger<E extends { triggerSource: string }>(
+  handlers: SourceHandlers<E>,
+  options: TriggerOptions<E> = {},
+): Trigger<E> {
+  return async (event: E, context: Context) => {
+    const secret = options.secret?.(event);
+    const log = maskingLogger(
+      logger.child({ triggerSource: event.triggerSource, requestId: context.awsRequestId }),
+      typeof secret === "string" ? secret : undefined,
+    );
+    const handle = sourceHandler(handlers, event.triggerSource);
+    if (!handle) {
+      log.error("unsupported trigger source");
+      throw new TriggerError(UNSUPPORTED);
+    }
+    try {
+      await handle(event, log);
+      return event;
+    } catch (error) {
+      if (options.proceedOnFailure !== undefined) {
+        log.error(options.proceedOnFailure, { error });
+        return event;
+      }
+      if (error instanceof TriggerError) throw error;
+      log.error("trigger failed", { error });
+      throw new TriggerError(options.failure ?? TRY_AGAIN);
+    }
+  };
+}
+
+function sourceHandler<E extends { triggerSource: string }>(
+  handlers: SourceHandlers<E>,
+  source: string,
+): ((event: E, log: Logger) => Promise<void> | void) | undefined {
+  if (!Object.hasOwn(handlers, source)) return undefined;
+  const handle: unknown = (handlers as Record<string, unknown>)[source];
+  return typeof handle === "function"
+    ? (handle as (event: E, log: Logger) => Promise<void> | void)
+    : undefined;
 }
 
 /** The pool user of an event: `sub` and `email` are always among its attributes. */
@@ -40,14 +101,14 @@ export function poolUser(attributes: Record<string, string>): { sub: string; ema
   const email = attributes["email"];
   if (!sub || !email) {
     logger.error("user attributes lack sub or email", { attributes: Object.keys(attributes) });
-    throw new TriggerError("We could not process your account right now. Please try again.");
+    throw new TriggerError(TRY_AGAIN);
   }
   return { sub, email };
 }
 
 /**
  * `log`, with every occurrence of `secret` masked in what it writes: defence in depth for a
- * trigger that holds a password (an error message quoting its input must not leak it either).
+ * trigger that holds a password (an error message or stack quoting its input must not leak it).
  */
 export function maskingLogger(log: Logger, secret: string | undefined): Logger {
   if (!secret) return log;

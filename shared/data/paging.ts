@@ -15,11 +15,14 @@ export interface PageRequest {
   cursor?: string | undefined;
 }
 
-/** Raw table items of one page; `nextCursor` resumes after the last of them. */
-export interface ItemPage {
-  items: Record<string, unknown>[];
+/** One page of any list: `nextCursor` is present exactly when more items may follow. */
+export interface Page<T> {
+  items: T[];
   nextCursor?: string;
 }
+
+/** Raw table items of one page; `nextCursor` resumes after the last of them. */
+export type ItemPage = Page<Record<string, unknown>>;
 
 /**
  * The page of a query run with `Limit: limit + 1`: its first `limit` items, and whether more follow

@@ -1,5 +1,5 @@
 /**
- * What a client may declare when it asks to upload a file (CONTRACT: name 1-255 characters, size
+ * What a client may declare when it asks to upload a file (docs/api.md: name 1-255 characters, size
  * 1 byte to 10 MiB). The name is display metadata only: it never becomes part of a storage key,
  * so `../`, `/` or `\` in it are harmless, but characters that hide or disguise a name (control
  * characters, and bidirectional overrides such as U+202E that make `exe.pdf` look like `pdf.exe`)
@@ -49,7 +49,7 @@ export const fileCreate = bodyObject({ fileName, contentType, size });
 export type FileInput = v.InferOutput<typeof fileCreate>;
 
 /**
- * The declared size against the limit: a well-formed size over 10 MiB is a 413 (CONTRACT), while
+ * The declared size against the limit: a well-formed size over 10 MiB is a 413 (docs/api.md), while
  * a malformed one is a 400 from the schema. The signed upload policy then holds the client to it.
  */
 export function withinSizeLimit(input: FileInput): FileInput {

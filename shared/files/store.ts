@@ -26,7 +26,6 @@ import {
   HeadObjectCommand,
   type HeadObjectCommandOutput,
 } from "@aws-sdk/client-s3";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
@@ -36,9 +35,11 @@ import { attachment } from "./content-disposition.js";
 import { NotFoundError } from "../http/errors.js";
 import type { FileInput } from "./schemas.js";
 import { isId, newId, userPk } from "../data/keys.js";
-import { queryOwnItems, type PageRequest } from "../data/paging.js";
+import { queryOwnItems, type Page, type PageRequest } from "../data/paging.js";
+import { conditionalWrite } from "../data/conditional-write.js";
+import { fieldsOf } from "../data/items.js";
 
-/** How long a presigned upload may start (CONTRACT: at most 15 minutes). */
+/** How long a presigned upload may start (at most 15 minutes; docs/api.md lists it). */
 export const UPLOAD_EXPIRES_SECONDS = 300;
 /** How long a presigned download may start. */
 export const DOWNLOAD_EXPIRES_SECONDS = 60;
@@ -70,10 +71,7 @@ export interface FileDownload extends FileMeta {
   expiresIn: number;
 }
 
-export interface FilePage {
-  items: FileMeta[];
-  nextCursor?: string;
-}
+export type FilePage = Page<FileMeta>;
 
 type Status = "pending" | "available";
 
@@ -88,12 +86,13 @@ const fileKey = (sub: string, fileId: string) => ({ pk: userPk(sub), sk: FILE_PR
 export const fileNotFound = () => new NotFoundError("The file does not exist.");
 
 function toFile(item: Record<string, unknown>): FileMeta {
+  const field = fieldsOf(item, "file");
   return {
-    fileId: item["fileId"] as string,
-    fileName: item["fileName"] as string,
-    contentType: item["contentType"] as string,
-    size: item["size"] as number,
-    createdAt: item["createdAt"] as string,
+    fileId: field.string("fileId"),
+    fileName: field.string("fileName"),
+    contentType: field.string("contentType"),
+    size: field.number("size"),
+    createdAt: field.string("createdAt"),
   };
 }
 
@@ -150,34 +149,27 @@ async function headObject(
 }
 
 /** Marks a checked upload available; undefined when the file was deleted meanwhile. */
-async function markAvailable(
-  sub: string,
-  item: Record<string, unknown>,
-): Promise<FileMeta | undefined> {
-  const fileId = item["fileId"] as string;
-  try {
-    await dynamo().send(
+async function markAvailable(sub: string, file: FileMeta): Promise<FileMeta | undefined> {
+  const written = await conditionalWrite(
+    dynamo().send(
       new UpdateCommand({
         TableName: config.tableName(),
-        Key: fileKey(sub, fileId),
+        Key: fileKey(sub, file.fileId),
         UpdateExpression: "SET #status = :available",
         ConditionExpression: "attribute_exists(pk) AND #status = :pending",
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: { ":available": "available", ":pending": "pending" },
         ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return error.Item ? toFile(item) : undefined;
-  }
-  return toFile(item);
+    ),
+  );
+  return written.ok || written.existed ? file : undefined;
 }
 
 /** Drops the metadata of a pending file whose upload can no longer happen. */
 async function forgetAbandoned(sub: string, fileId: string): Promise<void> {
-  try {
-    await dynamo().send(
+  await conditionalWrite(
+    dynamo().send(
       new DeleteCommand({
         TableName: config.tableName(),
         Key: fileKey(sub, fileId),
@@ -185,10 +177,8 @@ async function forgetAbandoned(sub: string, fileId: string): Promise<void> {
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: { ":pending": "pending" },
       }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
+    ),
+  );
 }
 
 /** The file if its upload is complete (checking S3 once for a pending one), else undefined. */
@@ -197,8 +187,8 @@ async function settle(
   item: Record<string, unknown>,
   now: Date,
 ): Promise<FileMeta | undefined> {
-  if (item["status"] === "available") return toFile(item);
   const file = toFile(item);
+  if (item["status"] === "available") return file;
   const object = await headObject(sub, file.fileId);
   if (object === undefined) {
     const deadline =
@@ -208,7 +198,7 @@ async function settle(
   }
   if (object.ContentLength !== file.size || object.ContentType !== file.contentType)
     return undefined;
-  return markAvailable(sub, item);
+  return markAvailable(sub, file);
 }
 
 /** The caller's file once its upload is complete; undefined otherwise (also for a malformed id). */
@@ -253,10 +243,9 @@ export async function listFiles(
   page: PageRequest,
   now = new Date(),
 ): Promise<FilePage> {
-  const { items, nextCursor } = await queryOwnItems(sub, FILE_PREFIX, page);
-  const settled = await Promise.all(items.map((item) => settle(sub, item, now)));
-  const files = settled.filter((file) => file !== undefined);
-  return nextCursor === undefined ? { items: files } : { items: files, nextCursor };
+  const items = await queryOwnItems(sub, FILE_PREFIX, page);
+  const settled = await Promise.all(items.items.map((item) => settle(sub, item, now)));
+  return { ...items, items: settled.filter((file) => file !== undefined) };
 }
 
 /**
@@ -270,16 +259,14 @@ export async function deleteFile(sub: string, fileId: string | undefined): Promi
   await s3().send(
     new DeleteObjectCommand({ Bucket: config.bucketName(), Key: objectKey(sub, fileId) }),
   );
-  try {
-    await dynamo().send(
+  const deleted = await conditionalWrite(
+    dynamo().send(
       new DeleteCommand({
         TableName: config.tableName(),
         Key: fileKey(sub, fileId),
         ConditionExpression: "attribute_exists(pk)",
       }),
-    );
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) throw fileNotFound();
-    throw error;
-  }
+    ),
+  );
+  if (!deleted.ok) throw fileNotFound();
 }

@@ -10,7 +10,7 @@ import { logger as rootLogger, type Logger } from "../runtime/logger.js";
 import { countMetric } from "../runtime/metrics.js";
 import { config } from "../runtime/config.js";
 
-/** Largest accepted request body, in bytes (CONTRACT: 64 KiB, 413 above). */
+/** Largest accepted request body, in bytes (64 KiB, 413 above; docs/api.md). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export type ApiEvent = APIGatewayProxyEvent;
@@ -20,7 +20,11 @@ export type ApiHandler = (
   context: ApiContext,
 ) => Promise<APIGatewayProxyResult> | APIGatewayProxyResult;
 
-const throttling = new Set([
+/**
+ * SDK error names of a dependency that refused or failed the call for now (throttled, busy, timed
+ * out, an internal error on its side): retrying later may succeed, so the caller gets a 503.
+ */
+const transient = new Set([
   "ThrottlingException",
   "ProvisionedThroughputExceededException",
   "RequestLimitExceeded",
@@ -30,7 +34,7 @@ const throttling = new Set([
   "InternalServerError",
 ]);
 
-/** Node's codes for a dependency that cannot be reached: as retryable as throttling. */
+/** Node's codes for a dependency that cannot be reached: as retryable as the errors above. */
 const unreachable = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -45,7 +49,7 @@ const unreachable = new Set([
 function isUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  return throttling.has(error.name) || (typeof code === "string" && unreachable.has(code));
+  return transient.has(error.name) || (typeof code === "string" && unreachable.has(code));
 }
 
 function bodyBytes(event: ApiEvent): number {

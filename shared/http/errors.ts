@@ -76,10 +76,3 @@ export class PreconditionRequiredError extends HttpError {
     super(428, "Precondition Required", detail);
   }
 }
-
-export class ServiceUnavailableError extends HttpError {
-  override name = "ServiceUnavailableError";
-  constructor(detail = "The service is busy; retry shortly.") {
-    super(503, "Service Unavailable", detail);
-  }
-}

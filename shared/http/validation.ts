@@ -71,14 +71,19 @@ export const text = (min: number, max: number) =>
     v.maxLength(max, `must be at most ${max} characters`),
   );
 
+/** The page size of a list when `?limit=` is absent. */
+export const DEFAULT_PAGE_SIZE = 20;
+/** The largest `?limit=` a list accepts. */
+export const MAX_PAGE_SIZE = 100;
+
 /** Reads `?limit=`: absent → the default, otherwise a whole number 1-100 given once. */
-export function parseLimit(event: ApiEvent, fallback = 20): number {
+export function parseLimit(event: ApiEvent, fallback = DEFAULT_PAGE_SIZE): number {
   const many = event.multiValueQueryStringParameters?.["limit"];
   if (many && many.length > 1) throw new BadRequestError("limit: give it at most once");
   const raw = event.queryStringParameters?.["limit"];
   if (raw === undefined) return fallback;
-  if (!/^[1-9]\d{0,2}$/.test(raw) || Number(raw) > 100) {
-    throw new BadRequestError("limit: must be a whole number from 1 to 100");
+  if (!/^[1-9]\d{0,2}$/.test(raw) || Number(raw) > MAX_PAGE_SIZE) {
+    throw new BadRequestError(`limit: must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
   }
   return Number(raw);
 }

@@ -1,5 +1,5 @@
 /**
- * What a client may write in a note (CONTRACT: title 1-200 characters, body up to 10,000).
+ * What a client may write in a note (docs/api.md: title 1-200 characters, body up to 10,000).
  * Everything else — `noteId`, `version`, `createdAt`, `updatedAt`, keys, owners — is server-owned,
  * and sending it is a 400. Lengths count UTF-16 code units (JavaScript string length).
  */

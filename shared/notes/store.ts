@@ -8,14 +8,15 @@
  * concurrent writers can never lose an update. Failures are thrown as HTTP errors (404, 412, 400
  * for a bad cursor) for the error mapper; ids that `newId` cannot produce never reach DynamoDB.
  */
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../runtime/aws.js";
 import { config } from "../runtime/config.js";
 import { NotFoundError, PreconditionFailedError } from "../http/errors.js";
 import { isId, newId, userPk } from "../data/keys.js";
 import type { NoteInput } from "./schemas.js";
-import { queryOwnItems, type PageRequest } from "../data/paging.js";
+import { queryOwnItems, type Page, type PageRequest } from "../data/paging.js";
+import { conditionalWrite, type ConditionalWrite } from "../data/conditional-write.js";
+import { fieldsOf } from "../data/items.js";
 
 /** A note as clients see it: never the table's keys. */
 export interface Note {
@@ -27,10 +28,7 @@ export interface Note {
   updatedAt: string;
 }
 
-export interface NotePage {
-  items: Note[];
-  nextCursor?: string;
-}
+export type NotePage = Page<Note>;
 
 const NOTE_PREFIX = "NOTE#";
 
@@ -39,21 +37,25 @@ const noteKey = (sub: string, noteId: string) => ({ pk: userPk(sub), sk: NOTE_PR
 /** The one "not found" for notes: absent, malformed id and another user's note look the same. */
 export const noteNotFound = () => new NotFoundError("The note does not exist.");
 
-function toNote(item: Record<string, unknown>): Note {
+function toNote(item: Record<string, unknown> | undefined): Note {
+  const field = fieldsOf(item, "note");
   return {
-    noteId: item["noteId"] as string,
-    title: item["title"] as string,
-    body: item["body"] as string,
-    version: item["version"] as number,
-    createdAt: item["createdAt"] as string,
-    updatedAt: item["updatedAt"] as string,
+    noteId: field.string("noteId"),
+    title: field.string("title"),
+    body: field.string("body"),
+    version: field.number("version"),
+    createdAt: field.string("createdAt"),
+    updatedAt: field.string("updatedAt"),
   };
 }
 
-/** A failed condition with the old item means "changed since read" (412), without it "absent". */
-function conditionFailure(error: unknown): unknown {
-  if (!(error instanceof ConditionalCheckFailedException)) return error;
-  return error.Item ? new PreconditionFailedError() : noteNotFound();
+/**
+ * The output of a versioned write; a failed condition with the old item means "changed since
+ * read" (412), without it "absent" (404).
+ */
+function unlessStale<T>(written: ConditionalWrite<T>): T {
+  if (written.ok) return written.output;
+  throw written.existed ? new PreconditionFailedError() : noteNotFound();
 }
 
 /** Stores a new note at version 1 under the caller's partition. */
@@ -95,9 +97,8 @@ export async function getNote(sub: string, noteId: string | undefined): Promise<
  * may follow; a page can hold fewer than `limit` notes when DynamoDB's 1 MB page limit is hit.
  */
 export async function listNotes(sub: string, page: PageRequest): Promise<NotePage> {
-  const { items, nextCursor } = await queryOwnItems(sub, NOTE_PREFIX, page);
-  const notes = items.map(toNote);
-  return nextCursor === undefined ? { items: notes } : { items: notes, nextCursor };
+  const items = await queryOwnItems(sub, NOTE_PREFIX, page);
+  return { ...items, items: items.items.map(toNote) };
 }
 
 /** Replaces title and body if the stored version is `expected`; returns the note at version + 1. */
@@ -109,34 +110,35 @@ export async function updateNote(
   now = new Date(),
 ): Promise<Note> {
   if (!isId(noteId)) throw noteNotFound();
-  try {
-    const { Attributes } = await dynamo().send(
-      new UpdateCommand({
-        TableName: config.tableName(),
-        Key: noteKey(sub, noteId),
-        UpdateExpression: "SET #title = :title, #body = :body, #version = :next, #updatedAt = :now",
-        ConditionExpression: "attribute_exists(pk) AND #version = :expected",
-        ExpressionAttributeNames: {
-          "#title": "title",
-          "#body": "body",
-          "#version": "version",
-          "#updatedAt": "updatedAt",
-        },
-        ExpressionAttributeValues: {
-          ":title": input.title,
-          ":body": input.body,
-          ":next": expected + 1,
-          ":expected": expected,
-          ":now": now.toISOString(),
-        },
-        ReturnValues: "ALL_NEW",
-        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-      }),
-    );
-    return toNote(Attributes ?? {});
-  } catch (error) {
-    throw conditionFailure(error);
-  }
+  const { Attributes } = unlessStale(
+    await conditionalWrite(
+      dynamo().send(
+        new UpdateCommand({
+          TableName: config.tableName(),
+          Key: noteKey(sub, noteId),
+          UpdateExpression:
+            "SET #title = :title, #body = :body, #version = :next, #updatedAt = :now",
+          ConditionExpression: "attribute_exists(pk) AND #version = :expected",
+          ExpressionAttributeNames: {
+            "#title": "title",
+            "#body": "body",
+            "#version": "version",
+            "#updatedAt": "updatedAt",
+          },
+          ExpressionAttributeValues: {
+            ":title": input.title,
+            ":body": input.body,
+            ":next": expected + 1,
+            ":expected": expected,
+            ":now": now.toISOString(),
+          },
+          ReturnValues: "ALL_NEW",
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      ),
+    ),
+  );
+  return toNote(Attributes);
 }
 
 /** Deletes the caller's note; with `expected`, only while the stored version is still that one. */
@@ -147,22 +149,22 @@ export async function deleteNote(
 ): Promise<void> {
   if (!isId(noteId)) throw noteNotFound();
   const versioned = expected !== undefined;
-  try {
-    await dynamo().send(
-      new DeleteCommand({
-        TableName: config.tableName(),
-        Key: noteKey(sub, noteId),
-        ConditionExpression: versioned
-          ? "attribute_exists(pk) AND #version = :expected"
-          : "attribute_exists(pk)",
-        ...(versioned && {
-          ExpressionAttributeNames: { "#version": "version" },
-          ExpressionAttributeValues: { ":expected": expected },
+  unlessStale(
+    await conditionalWrite(
+      dynamo().send(
+        new DeleteCommand({
+          TableName: config.tableName(),
+          Key: noteKey(sub, noteId),
+          ConditionExpression: versioned
+            ? "attribute_exists(pk) AND #version = :expected"
+            : "attribute_exists(pk)",
+          ...(versioned && {
+            ExpressionAttributeNames: { "#version": "version" },
+            ExpressionAttributeValues: { ":expected": expected },
+          }),
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
-        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-      }),
-    );
-  } catch (error) {
-    throw conditionFailure(error);
-  }
+      ),
+    ),
+  );
 }

@@ -1,6 +1,6 @@
-/** The `/me` representation: verified identity plus the stored profile (CONTRACT section 4). */
+/** The `/me` representation: verified identity plus the stored profile (docs/api.md). */
 import type { User } from "../auth/identity.js";
-import type { Profile } from "./profiles.js";
+import { DEFAULT_PLAN, type Profile } from "./profiles.js";
 import { bodyObject, line } from "../http/validation.js";
 
 export interface Me {
@@ -23,7 +23,7 @@ export function toMe(user: User, profile: Profile | undefined): Me {
     sub: user.sub,
     email,
     org: user.org ?? email?.split("@")[1] ?? null,
-    plan: user.plan ?? profile?.plan ?? "free",
+    plan: user.plan ?? profile?.plan ?? DEFAULT_PLAN,
     groups: user.groups,
     profile: {
       displayName: profile?.displayName ?? null,

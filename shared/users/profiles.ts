@@ -9,12 +9,16 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { dynamo } from "../runtime/aws.js";
 import { config } from "../runtime/config.js";
-import type { CursorKey } from "../data/cursor.js";
+import { decodeCursor, encodeCursor, type CursorKey } from "../data/cursor.js";
 import { PROFILE_SK, PROFILES_GSI_PK, PROFILES_INDEX, subOfPk, userPk } from "../data/keys.js";
-import { firstOf } from "../data/paging.js";
+import { firstOf, type Page, type PageRequest } from "../data/paging.js";
+import { conditionalWrite } from "../data/conditional-write.js";
+import { fieldsOf } from "../data/items.js";
+
+/** The plan of a profile until something sets another. */
+export const DEFAULT_PLAN = "free";
 
 export type ProfileStatus = "active" | "disabled" | "deleting";
 
@@ -36,10 +40,20 @@ interface ProfileItem extends Profile {
   gsi1sk: string;
 }
 
-function toProfile(item: Record<string, unknown>): Profile {
-  const { sub, email, displayName, plan, status, createdAt, lastLoginAt, loginCount } =
-    item as unknown as ProfileItem;
-  return { sub, email, displayName, plan, status, createdAt, lastLoginAt, loginCount };
+const STATUSES: readonly ProfileStatus[] = ["active", "disabled"];
+
+function toProfile(item: Record<string, unknown> | undefined): Profile {
+  const field = fieldsOf(item, "profile");
+  return {
+    sub: field.string("sub"),
+    email: field.string("email"),
+    displayName: field.string("displayName"),
+    plan: field.string("plan"),
+    status: field.oneOf("status", STATUSES),
+    createdAt: field.string("createdAt"),
+    lastLoginAt: field.nullableString("lastLoginAt"),
+    loginCount: field.number("loginCount"),
+  };
 }
 
 /** The caller's profile, or undefined before PostConfirmation created it. */
@@ -61,31 +75,28 @@ export async function createProfileOnce(input: { sub: string; email: string }, n
     sub: input.sub,
     email: input.email.toLowerCase(),
     displayName: input.email.split("@")[0] ?? "",
-    plan: "free",
+    plan: DEFAULT_PLAN,
     status: "active",
     createdAt,
     lastLoginAt: null,
     loginCount: 0,
   };
-  try {
-    await dynamo().send(
+  const written = await conditionalWrite(
+    dynamo().send(
       new PutCommand({
         TableName: config.tableName(),
         Item: item,
         ConditionExpression: "attribute_not_exists(pk)",
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
+  return written.ok;
 }
 
 /** Sets the display name of an existing profile; undefined when there is no profile. */
 export async function updateDisplayName(sub: string, displayName: string) {
-  try {
-    const { Attributes } = await dynamo().send(
+  const written = await conditionalWrite(
+    dynamo().send(
       new UpdateCommand({
         TableName: config.tableName(),
         Key: { pk: userPk(sub), sk: PROFILE_SK },
@@ -94,12 +105,9 @@ export async function updateDisplayName(sub: string, displayName: string) {
         ExpressionAttributeValues: { ":name": displayName },
         ReturnValues: "ALL_NEW",
       }),
-    );
-    return Attributes ? toProfile(Attributes) : undefined;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw error;
-  }
+    ),
+  );
+  return written.ok ? toProfile(written.output.Attributes) : undefined;
 }
 
 /** Records a sign-in: `lastLoginAt` now and `loginCount` + 1, atomically. */
@@ -117,8 +125,8 @@ export async function recordLogin(sub: string, now = new Date()): Promise<void> 
 
 /** Sets the profile status; false when the user has no profile, or it is being deleted. */
 export async function setStatus(sub: string, status: ProfileStatus): Promise<boolean> {
-  try {
-    await dynamo().send(
+  const written = await conditionalWrite(
+    dynamo().send(
       new UpdateCommand({
         TableName: config.tableName(),
         Key: { pk: userPk(sub), sk: PROFILE_SK },
@@ -127,12 +135,9 @@ export async function setStatus(sub: string, status: ProfileStatus): Promise<boo
         ExpressionAttributeNames: { "#status": "status" },
         ExpressionAttributeValues: { ":status": status, ":deleting": "deleting" },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+    ),
+  );
+  return written.ok;
 }
 
 /** True for a Cognito `sub` (a UUID); anything else names no user, so it is a 404. */
@@ -157,12 +162,6 @@ export function isProfileCursorKey(key: CursorKey): boolean {
   if (!isSub(sub) || pk !== userPk(sub) || gsi1sk === undefined) return false;
   const [createdAt, indexedSub, ...extra] = gsi1sk.split("#");
   return extra.length === 0 && indexedSub === sub && isoInstant.test(createdAt ?? "");
-}
-
-export interface ProfilePage {
-  items: Profile[];
-  /** Where the next page starts; absent on the last page. */
-  lastKey?: CursorKey;
 }
 
 function toCursorKey(key: Record<string, unknown>): CursorKey {
@@ -202,12 +201,15 @@ async function getProfiles(subs: string[]): Promise<Profile[]> {
 }
 
 /**
- * A page of every user's profile, newest first (admin use only). The `PROFILES` index holds keys
- * only (`KEYS_ONLY`), so a sign-in, which changes `lastLoginAt` and `loginCount`, never writes
- * it (docs/architecture.md); the page's profiles are then read from the table by key.
- * `lastKey` is present exactly when more profiles follow (see `firstOf`).
+ * A page of every user's profile, newest first (admin use only), in the page shape of every list.
+ * The `PROFILES` index holds keys only (`KEYS_ONLY`), so a sign-in, which changes `lastLoginAt` and
+ * `loginCount`, never writes it (docs/architecture.md); the page's profiles are then read from the
+ * table by key. The cursor is bound to the admin who asked (`callerSub`): another caller's, an
+ * edited one or one that is not a profile key of the index is a 400.
  */
-export async function listProfiles(limit: number, startKey?: CursorKey): Promise<ProfilePage> {
+export async function listProfiles(callerSub: string, page: PageRequest): Promise<Page<Profile>> {
+  const startKey = decodeCursor(callerSub, page.cursor, isProfileCursorKey);
+  const limit = page.limit;
   const { Items = [], LastEvaluatedKey } = await dynamo().send(
     new QueryCommand({
       TableName: config.tableName(),
@@ -221,11 +223,9 @@ export async function listProfiles(limit: number, startKey?: CursorKey): Promise
   );
   const { page: keys, more } = firstOf(Items.map(toCursorKey), limit, LastEvaluatedKey);
   const last = keys.at(-1);
-  const subs = keys.flatMap(({ pk }) => subOfPk(pk) ?? []);
-  return {
-    items: await getProfiles(subs),
-    lastKey: more && last ? last : undefined,
-  };
+  const items = await getProfiles(keys.flatMap(({ pk }) => subOfPk(pk) ?? []));
+  if (!more || !last) return { items };
+  return { items, nextCursor: encodeCursor(callerSub, last) };
 }
 
 /**

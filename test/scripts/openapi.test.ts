@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import * as prettier from "prettier";
+import { withGeneratedBlock } from "../../scripts/openapi/api-doc.js";
 import { openApiDocument, type OpenApiDocument } from "../../scripts/openapi/document.js";
 import { BODY_MAX, TITLE_MAX } from "../../shared/notes/schemas.js";
 import { printStage } from "../support/template.js";
@@ -90,6 +92,22 @@ describe("the OpenAPI description", () => {
     ) as unknown;
 
     expect(committed).toEqual(json);
+  });
+
+  it("is the committed table of routes and limits in docs/api.md (run `npm run openapi`)", async () => {
+    const file = resolve(import.meta.dirname, "../../docs/api.md");
+    const committed = readFileSync(file, "utf8");
+    const options = await prettier.resolveConfig(file);
+
+    const current = await prettier.format(withGeneratedBlock(committed, document), {
+      ...options,
+      filepath: file,
+    });
+
+    expect(committed).toBe(current);
+    for (const route of Object.keys(describedRoutes(document))) {
+      expect(committed).toContain(`\`${route}\``);
+    }
   });
 
   it("declares both security schemes as bearer JWTs, and leaves only /health open", () => {

@@ -1,5 +1,5 @@
 /**
- * docs/security.md, "Input shape and size", sent over HTTP to the local stack as an outside client would:
+ * docs/security.md "Input shape and size", sent over HTTP to the local stack as an outside client would:
  * broken JSON, wrong content types, empty, deep and huge bodies, bad `limit`s, invalid UTF-16,
  * control characters, hostile ids and file names, and the limits a presigned upload must carry.
  * Every refusal is a clean 4xx problem document, and neither user's data changes.

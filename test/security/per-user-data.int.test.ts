@@ -1,5 +1,5 @@
 /**
- * Per-user data (docs/security.md, "BOLA is the first risk of this API"), attacked over HTTP by one real
+ * Per-user data (docs/security.md, "Per-user data"), attacked over HTTP by one real
  * user (Bob) against another (Alice) on the local stack, exactly as an outside client would. Every
  * attack snapshots both users' notes, files and profile through their own API calls before and
  * after, and the snapshots must be equal.

@@ -1,5 +1,5 @@
 /**
- * docs/security.md, "Sign-up and sign-in" against the running local stack, through the Cognito
+ * docs/security.md "Sign-up and sign-in" against the running local stack, through the Cognito
  * emulator's own API flows only (SignUp, ConfirmSignUp, InitiateAuth, ForgotPassword, …), which
  * fire the project's triggers as Cognito would; the API is called over HTTP. The emails Cognito
  * would send are read from the stack's mailbox (`mail.jsonl`), its handlers' logs from `api.log`.

@@ -1,5 +1,5 @@
 /**
- * docs/security.md, "Tokens" against the running local stack, over HTTP only: every refused token gets a
+ * docs/security.md "Tokens" against the running local stack, over HTTP only: every refused token gets a
  * 401 problem+json from `GET /me` (guarded by the local stand-in for API Gateway's Cognito
  * authorizer) and from `GET /admin/users` (the custom authorizer), and the body never echoes the
  * token. Forged tokens are real ones from the Cognito emulator, altered or re-signed: by another

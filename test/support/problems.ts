@@ -1,5 +1,5 @@
 /**
- * What an outside client may see in an error response of the test stack (CONTRACT section 4): an
+ * What an outside client may see in an error response of the test stack (docs/api.md): an
  * `application/problem+json` document with exactly `{type, title, status, detail}`, and nothing
  * internal in it — no stack frame, ARN, table or bucket name, exception class or token.
  */

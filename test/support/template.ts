@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
+import { it } from "vitest";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -134,6 +135,20 @@ export async function printStage(stage: string): Promise<Record<string, unknown>
 /** True when `cfn-lint` is installed (it is not on npm; tests that need it run only where it is). */
 export function hasCfnLint(): boolean {
   return spawnSync("cfn-lint", ["--version"], { stdio: "ignore" }).status === 0;
+}
+
+/**
+ * A test that needs cfn-lint: it runs where cfn-lint is installed; elsewhere it is reported as
+ * skipped under a title that says why, and a line on stderr says so too, so a green run never
+ * hides that the lint did not happen.
+ */
+export function itWithCfnLint(title: string, run: () => void): void {
+  if (hasCfnLint()) {
+    it(title, run, 120_000);
+    return;
+  }
+  process.stderr.write(`cfn-lint is not installed: skipped "${title}" (pip install cfn-lint)\n`);
+  it.skip(`${title} (skipped: cfn-lint is not installed)`, run);
 }
 
 /**

@@ -1,92 +1,32 @@
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { grantOf, logicalName } from "../../sls/declaration.js";
+import { functions } from "../../sls/functions.js";
 import { ofType, packageStage, type Resource, type Template } from "../support/template.js";
 
 /**
- * What each function may do besides writing its own log group, as `<action> <resource>`, read
- * from its code (shared/notes/store.ts, files/store.ts, users/profiles.ts, cognito/legacy-users.ts). Adding a grant to a
- * role means adding it here too: that is the review least privilege needs.
+ * What each function may do besides writing its own log group, as `<action> <resource>`: the
+ * grants declared in sls/functions.ts, by logical name. The packaged roles must allow exactly
+ * these; the review of least privilege is the review of that table.
  */
-const GRANTS: Record<string, string[]> = {
-  GetHealth: [],
-  GetMe: ["dynamodb:GetItem DataTable"],
-  UpdateMe: ["dynamodb:UpdateItem DataTable"],
-  DeleteMe: [
-    "dynamodb:UpdateItem DataTable",
-    "dynamodb:Query DataTable",
-    "dynamodb:DeleteItem DataTable",
-    "dynamodb:DeleteItem LegacyUsersTable",
-    "s3:ListBucket FilesBucket",
-    "s3:DeleteObject FilesBucket/users/*",
-    "cognito-idp:AdminDeleteUser UserPool",
-  ],
-  ExpireUnconfirmed: ["cognito-idp:ListUsers UserPool", "cognito-idp:AdminDeleteUser UserPool"],
-  CreateNote: ["dynamodb:PutItem DataTable"],
-  ListNotes: ["dynamodb:Query DataTable"],
-  GetNote: ["dynamodb:GetItem DataTable"],
-  UpdateNote: ["dynamodb:UpdateItem DataTable"],
-  DeleteNote: ["dynamodb:DeleteItem DataTable"],
-  CreateFile: ["dynamodb:PutItem DataTable", "s3:PutObject FilesBucket/users/*"],
-  ListFiles: [
-    "dynamodb:Query DataTable",
-    "dynamodb:UpdateItem DataTable",
-    "dynamodb:DeleteItem DataTable",
-    "s3:GetObject FilesBucket/users/*",
-    "s3:ListBucket FilesBucket",
-  ],
-  GetFile: [
-    "dynamodb:GetItem DataTable",
-    "dynamodb:UpdateItem DataTable",
-    "dynamodb:DeleteItem DataTable",
-    "s3:GetObject FilesBucket/users/*",
-    "s3:ListBucket FilesBucket",
-  ],
-  DeleteFile: ["dynamodb:DeleteItem DataTable", "s3:DeleteObject FilesBucket/users/*"],
-  AdminAuthorizer: [],
-  ListUsers: ["dynamodb:Query DataTable/index/gsi1", "dynamodb:BatchGetItem DataTable"],
-  DisableUser: [
-    "dynamodb:GetItem DataTable",
-    "dynamodb:UpdateItem DataTable",
-    "cognito-idp:ListUsersInGroup UserPool",
-    "cognito-idp:AdminUserGlobalSignOut UserPool",
-    "cognito-idp:AdminDisableUser UserPool",
-  ],
-  EnableUser: [
-    "dynamodb:GetItem DataTable",
-    "dynamodb:UpdateItem DataTable",
-    "cognito-idp:AdminEnableUser UserPool",
-  ],
-  PreSignUp: ["dynamodb:GetItem LegacyUsersTable"],
-  PostConfirmation: ["dynamodb:PutItem DataTable"],
-  PreAuthentication: ["dynamodb:GetItem DataTable"],
-  PostAuthentication: [
-    "dynamodb:GetItem DataTable",
-    "dynamodb:PutItem DataTable",
-    "dynamodb:UpdateItem DataTable",
-  ],
-  PreTokenGeneration: ["dynamodb:GetItem DataTable", "dynamodb:PutItem DataTable"],
-  CustomMessage: [],
-  UserMigration: ["dynamodb:GetItem LegacyUsersTable"],
-};
+const GRANTS: Record<string, readonly string[]> = Object.fromEntries(
+  Object.entries(functions).map(([name, fn]) => [
+    logicalName(name),
+    fn.grants.map((grant) => grantOf(grant)),
+  ]),
+);
+
+/** The functions API Gateway invokes: the routes and the admin routes' authorizer. */
+const INVOKED_BY_API = [
+  ...Object.entries(functions).flatMap(([name, fn]) => ("route" in fn ? [logicalName(name)] : [])),
+  "AdminAuthorizer",
+];
 
 /**
  * Serverless's own custom resource that sets the account-wide API Gateway logging role once
  * (`provider.logs.restApi`; gone with `apiGatewayLogsRoleManagedExternally`). It touches no data.
  */
 const ACCOUNT_ROLE_FUNCTION = "CustomDashresourceDashapigwDashcwDashroleLambdaFunction";
-
-const TRIGGERS = [
-  "PreSignUp",
-  "PostConfirmation",
-  "PreAuthentication",
-  "PostAuthentication",
-  "PreTokenGeneration",
-  "CustomMessage",
-  "UserMigration",
-];
-
-/** Functions run on a schedule, never through API Gateway. */
-const JOBS = ["ExpireUnconfirmed"];
 
 /** The identity pool's role, assumed by signed-in users (test/template/identity-pool.test.ts). */
 const IDENTITY_POOL_ROLE = "IdentityPoolAuthenticatedRole";
@@ -224,25 +164,6 @@ describe("IAM in the packaged template (stage dev)", () => {
     }
   });
 
-  it("attaches one policy outside the roles: PostConfirmation's sign-out, on this pool only", () => {
-    const policies = ofType(template, "AWS::IAM::Policy").map(([id, policy]) => ({
-      id,
-      roles: policy.Properties["Roles"],
-      grants: grants({
-        Type: "AWS::IAM::Role",
-        Properties: { Policies: [{ PolicyDocument: policy.Properties["PolicyDocument"] }] },
-      }),
-    }));
-
-    expect(policies).toEqual([
-      {
-        id: "PostConfirmationPoolPolicy",
-        roles: [{ Ref: "PostConfirmationRole" }],
-        grants: ["cognito-idp:AdminUserGlobalSignOut UserPool"],
-      },
-    ]);
-  });
-
   it("keeps Serverless's API Gateway logging custom resource away from data and logs", () => {
     const custom = template.Resources[ACCOUNT_ROLE_FUNCTION];
     expect(custom).toBeDefined();
@@ -261,11 +182,7 @@ describe("IAM in the packaged template (stage dev)", () => {
       resourceName(p.Properties["FunctionName"]).replace(/LambdaFunction$/, ""),
     );
 
-    expect(invoked.sort()).toEqual(
-      Object.keys(GRANTS)
-        .filter((name) => !TRIGGERS.includes(name) && !JOBS.includes(name))
-        .sort(),
-    );
+    expect(invoked.sort()).toEqual([...INVOKED_BY_API].sort());
     for (const [id, permission] of permissions) {
       const source = JSON.stringify(permission.Properties["SourceArn"]);
       expect(source, id).toContain('{"Ref":"ApiGatewayRestApi"}');

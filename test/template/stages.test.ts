@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   cfnLint,
   DEPLOY_SETTINGS,
-  hasCfnLint,
+  itWithCfnLint,
   ofType,
   packageStage,
   type Template,
@@ -246,15 +246,11 @@ describe("stages", () => {
   });
 
   // The dev template is linted by package.test.ts.
-  it.runIf(hasCfnLint())(
-    "passes cfn-lint on prod without errors",
-    () => {
-      const { ok, output } = cfnLint(dirs.prod);
+  itWithCfnLint("passes cfn-lint on prod without errors", () => {
+    const { ok, output } = cfnLint(dirs.prod);
 
-      expect(ok, output).toBe(true);
-    },
-    120_000,
-  );
+    expect(ok, output).toBe(true);
+  });
 
   it("packages prod differently from dev only in the documented ways", () => {
     const logGroups = ofType(templates.dev, "AWS::Logs::LogGroup").map(([id]) => id);

@@ -1,7 +1,6 @@
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { PostAuthenticationTriggerHandler } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { handler } from "../../triggers/post-authentication.js";
 import { invoke, postAuthenticationEvents } from "../fixtures/cognito-events.js";
 import { SECRET_TABLE, dynamoFaults } from "../fixtures/dynamo-faults.js";
@@ -16,10 +15,6 @@ beforeEach(() => {
 });
 
 describe("post-authentication", () => {
-  it("is a PostAuthentication handler", () => {
-    expectTypeOf(handler).toExtend<PostAuthenticationTriggerHandler>();
-  });
-
   it.each(dynamoFaults)(
     "PostAuthentication_Authentication: never fails the sign-in, also when DynamoDB fails with %s",
     async (_, fault) => {

@@ -1,7 +1,6 @@
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
-import type { PreAuthenticationTriggerHandler } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, expectTypeOf, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { handler } from "../../triggers/pre-authentication.js";
 import { invoke, preAuthenticationEvents } from "../fixtures/cognito-events.js";
 import { SECRET_TABLE, dynamoFaults } from "../fixtures/dynamo-faults.js";
@@ -17,10 +16,6 @@ beforeEach(() => {
 });
 
 describe("pre-authentication", () => {
-  it("is a PreAuthentication handler", () => {
-    expectTypeOf(handler).toExtend<PreAuthenticationTriggerHandler>();
-  });
-
   it("PreAuthentication_Authentication: looks the profile up by sub", async () => {
     table.on(GetCommand).resolves({});
     const event = preAuthenticationEvents.PreAuthentication_Authentication();

@@ -1,13 +1,16 @@
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { authorizer, handler } from "../../../functions/authorizers/admin.js";
-import { evaluatePolicy } from "../../../shared/auth/authorizer-policy.js";
+import { evaluatePolicy } from "../../support/policy-evaluation.js";
 import { accessTokenVerifier } from "../../../shared/auth/access-token.js";
+import { handler as localHandler } from "../../../scripts/local/admin-authorizer.js";
+import { localAccessTokenVerifier } from "../../../scripts/local/access-token.js";
 import { authorizerEvent, awsArn, offlineArn } from "../../fixtures/authorizer-events.js";
 import { accessClaims, jwksOf, sign, signingKey } from "../../fixtures/jwt.js";
 import { rejectedCases } from "../../fixtures/rejected-tokens.js";
 import {
   CLIENT_ID,
+  USER_POOL_ID,
   countingFetcher,
   modes,
   tokenContext,
@@ -159,16 +162,30 @@ describe("admin authorizer logging", () => {
 });
 
 describe("admin authorizer handler", () => {
-  it("verifies with the verifier configured from the environment", async () => {
-    const mode = modes[1];
-    vi.stubEnv("JWT_ISSUER", mode.issuer);
-    vi.stubEnv("USER_POOL_CLIENT_ID", CLIENT_ID);
-    accessTokenVerifier().cacheJwks(jwksOf(pool));
-    const token = sign(pool, accessClaims(tokenContext(mode), { "cognito:groups": ["admins"] }));
+  it.each([
+    ["deployed", modes[0], handler, accessTokenVerifier],
+    ["local", modes[1], localHandler, localAccessTokenVerifier],
+  ] as const)(
+    "%s: verifies with the verifier configured from the environment",
+    async (_, mode, handle, verifier) => {
+      vi.stubEnv("USER_POOL_ID", USER_POOL_ID);
+      vi.stubEnv("JWT_ISSUER", modes[1].issuer);
+      vi.stubEnv("USER_POOL_CLIENT_ID", CLIENT_ID);
+      verifier().cacheJwks(jwksOf(pool));
+      const token = sign(pool, accessClaims(tokenContext(mode), { "cognito:groups": ["admins"] }));
+      const other = modes.find((m) => m !== mode) ?? mode;
+      const foreign = sign(
+        pool,
+        accessClaims(tokenContext(other), { "cognito:groups": ["admins"] }),
+      );
 
-    const result = await handler(authorizerEvent({ authorization: `Bearer ${token}` }));
+      const result = await handle(authorizerEvent({ authorization: `Bearer ${token}` }));
 
-    expect(evaluatePolicy(result.policyDocument, awsArn("GET", "/admin/users"))).toBe("Allow");
-    await expect(handler(authorizerEvent({}))).rejects.toThrow(/^Unauthorized$/);
-  });
+      expect(evaluatePolicy(result.policyDocument, awsArn("GET", "/admin/users"))).toBe("Allow");
+      await expect(handle(authorizerEvent({ authorization: `Bearer ${foreign}` }))).rejects.toThrow(
+        /^Unauthorized$/,
+      );
+      await expect(handle(authorizerEvent({}))).rejects.toThrow(/^Unauthorized$/);
+    },
+  );
 });

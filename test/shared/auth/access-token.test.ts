@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { NonRetryableFetchError } from "aws-jwt-verify/error";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  JWKS_PENALTY_SECONDS,
-  accessTokenVerifier,
-  fetchFetcher,
-} from "../../../shared/auth/access-token.js";
+import { JWKS_PENALTY_SECONDS, accessTokenVerifier } from "../../../shared/auth/access-token.js";
+import { fetchFetcher, localAccessTokenVerifier } from "../../../scripts/local/access-token.js";
 import { accessClaims, jwksOf, sign, signingKey, type SigningKey } from "../../fixtures/jwt.js";
 import {
   CLIENT_ID,
+  USER_POOL_ID,
   countingFetcher,
   modes,
   tokenContext,
@@ -190,9 +188,9 @@ describe("fetchFetcher", () => {
 });
 
 describe("accessTokenVerifier", () => {
-  it("is built once from the environment, locally from JWT_ISSUER", async () => {
-    const mode = modes[1];
-    vi.stubEnv("JWT_ISSUER", mode.issuer);
+  it("is built once from the environment's pool and client", async () => {
+    const mode = modes[0];
+    vi.stubEnv("USER_POOL_ID", USER_POOL_ID);
     vi.stubEnv("USER_POOL_CLIENT_ID", CLIENT_ID);
     accessTokenVerifier().cacheJwks(jwksOf(pool));
 
@@ -200,5 +198,23 @@ describe("accessTokenVerifier", () => {
 
     expect(accessTokenVerifier()).toBe(accessTokenVerifier());
     expect(claims.sub).toBe("6f1c2a8e-1b7d-4c1e-9d3a-2f5b8c7e4a10");
+  });
+});
+
+describe("localAccessTokenVerifier", () => {
+  it("is built once from JWT_ISSUER, and accepts only the emulator's tokens", async () => {
+    vi.stubEnv("JWT_ISSUER", modes[1].issuer);
+    vi.stubEnv("USER_POOL_CLIENT_ID", CLIENT_ID);
+    localAccessTokenVerifier().cacheJwks(jwksOf(pool));
+
+    const claims = await localAccessTokenVerifier().verify(
+      sign(pool, accessClaims(tokenContext(modes[1]))),
+    );
+
+    expect(localAccessTokenVerifier()).toBe(localAccessTokenVerifier());
+    expect(claims.sub).toBe("6f1c2a8e-1b7d-4c1e-9d3a-2f5b8c7e4a10");
+    await expect(
+      localAccessTokenVerifier().verify(sign(pool, accessClaims(tokenContext(modes[0])))),
+    ).rejects.toThrow();
   });
 });

@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
 import {
+  TRY_AGAIN,
   TriggerError,
+  UNSUPPORTED,
   maskingLogger,
   poolUser,
-  unsupportedTriggerSource,
+  trigger,
 } from "../../../shared/cognito/trigger.js";
+import { ConfigError } from "../../../shared/runtime/config.js";
 import { createLogger } from "../../../shared/runtime/logger.js";
 import { captureLogs } from "../../support/captured-logs.js";
+import { invoke } from "../../fixtures/cognito-events.js";
 
 const stdout = captureLogs();
 
@@ -56,14 +60,113 @@ describe("poolUser", () => {
   });
 });
 
-describe("unsupportedTriggerSource", () => {
-  it("refuses with a readable message and logs the source, given the event or the source", () => {
-    expect(() => unsupportedTriggerSource({ triggerSource: "X_One" } as never)).toThrow(
-      "This request is not supported.",
-    );
-    expect(() => unsupportedTriggerSource("X_Two" as never)).toThrow(TriggerError);
+type Event =
+  | { triggerSource: "T_One"; request: { password?: string }; response: { done?: boolean } }
+  | { triggerSource: "T_Two"; request: { password?: string }; response: { done?: boolean } };
 
-    expect(stdout.lines().join("\n")).toContain("X_One");
-    expect(stdout.lines().join("\n")).toContain("X_Two");
+function event(triggerSource: string, password?: string): Event {
+  return { triggerSource, request: { password }, response: {} } as Event;
+}
+
+const done = (e: Event) => {
+  e.response.done = true;
+};
+
+describe("trigger", () => {
+  it("dispatches on the trigger source and returns the event", async () => {
+    const handler = trigger<Event>({ T_One: done, T_Two: () => undefined });
+
+    const result = await invoke(handler, event("T_One"));
+
+    expect(result.response).toEqual({ done: true });
+    expect(stdout.lines().join("\n")).not.toContain("trigger failed");
+  });
+
+  it("refuses a source it has no function for, with a readable message, and logs it", async () => {
+    const handler = trigger<Event>({ T_One: done, T_Two: done });
+
+    await expect(invoke(handler, event("T_Future"))).rejects.toThrow(new TriggerError(UNSUPPORTED));
+    await expect(invoke(handler, event("toString"))).rejects.toThrow(UNSUPPORTED);
+    expect(stdout.lines().join("\n")).toContain('"triggerSource":"T_Future"');
+  });
+
+  it("passes a TriggerError through: its message is meant for the user", async () => {
+    const handler = trigger<Event>({
+      T_One: () => {
+        throw new TriggerError("This account is disabled.");
+      },
+      T_Two: done,
+    });
+
+    await expect(invoke(handler, event("T_One"))).rejects.toThrow("This account is disabled.");
+  });
+
+  it("shows the user only the failure sentence for any other error, logging it with its stack", async () => {
+    const handler = trigger<Event>(
+      {
+        T_One: () => {
+          throw new ConfigError("Missing environment variable ALLOWED_EMAIL_DOMAINS");
+        },
+        T_Two: () => Promise.reject(new Error("table down")),
+      },
+      { failure: "Please try later." },
+    );
+
+    const first = await invoke(handler, event("T_One")).catch((error: unknown) => error);
+    const second = await invoke(handler, event("T_Two")).catch((error: unknown) => error);
+
+    expect(first).toEqual(new TriggerError("Please try later."));
+    expect(second).toEqual(new TriggerError("Please try later."));
+    const logged = stdout.lines().join("\n");
+    expect(logged).toContain("Missing environment variable ALLOWED_EMAIL_DOMAINS");
+    expect(logged).toContain("table down");
+    expect(logged).toContain("trigger.test.ts");
+  });
+
+  it("uses a generic sentence when the trigger names none", async () => {
+    const handler = trigger<Event>({
+      T_One: () => {
+        throw new Error("boom");
+      },
+      T_Two: done,
+    });
+
+    await expect(invoke(handler, event("T_One"))).rejects.toThrow(new TriggerError(TRY_AGAIN));
+  });
+
+  it("returns the event unchanged when best-effort, whatever failed", async () => {
+    const handler = trigger<Event>(
+      {
+        T_One: () => {
+          throw new TriggerError("not for the user");
+        },
+        T_Two: () => Promise.reject(new Error("table down")),
+      },
+      { proceedOnFailure: "bookkeeping skipped" },
+    );
+
+    const results = [await invoke(handler, event("T_One")), await invoke(handler, event("T_Two"))];
+
+    expect(results.map((result) => result.response)).toEqual([{}, {}]);
+    expect(stdout.lines().filter((line) => line.includes("bookkeeping skipped"))).toHaveLength(2);
+  });
+
+  it("masks the event's secret in everything it logs", async () => {
+    const secret = "Sup3r-Secret-Passw0rd";
+    const handler = trigger<Event>(
+      {
+        T_One: (_event, log) => {
+          log.info("saw", { note: `the input was ${secret}` });
+          throw new Error(`bad input ${secret}`);
+        },
+        T_Two: done,
+      },
+      { secret: (e) => e.request.password },
+    );
+
+    await invoke(handler, event("T_One", secret)).catch(() => undefined);
+
+    expect(stdout.lines().length).toBeGreaterThanOrEqual(2);
+    expect(stdout.lines().join("\n")).not.toContain(secret);
   });
 });

@@ -119,7 +119,7 @@ const breaks = /[\r\n]/;
 const fileNameForbidden = /[\t\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 /* eslint-enable no-control-regex */
 
-/** An independent statement of CONTRACT section 4 and the README's text rules. */
+/** An independent statement of the text rules of docs/api.md. */
 function isLine(s: string, max: number): boolean {
   return (
     s.length >= 1 &&

@@ -83,13 +83,63 @@ describe("logger", () => {
     });
   });
 
-  it("logs an error's name and message but not its stack", () => {
+  it("logs an error with its stack, code and cause chain, secrets masked in each", () => {
     const { lines, log } = recorder();
+    const root = Object.assign(new Error(`connect refused for ${JWT}`), { code: "ECONNREFUSED" });
 
-    log.error("boom", { error: new TypeError("bad") });
+    log.error("boom", { error: new TypeError("bad", { cause: root }) });
 
-    expect(parsed(lines[0])["error"]).toEqual({ name: "TypeError", message: "bad" });
-    expect(lines[0]).not.toContain("at ");
+    const error = parsed(lines[0])["error"] as Record<string, unknown>;
+    expect(error).toMatchObject({ name: "TypeError", message: "bad" });
+    expect(error["stack"]).toMatch(/^TypeError: bad\n\s+at .*logger\.test\.ts/);
+    expect(error["cause"]).toMatchObject({
+      name: "Error",
+      message: "connect refused for [REDACTED]",
+      code: "ECONNREFUSED",
+    });
+    expect((error["cause"] as Record<string, unknown>)["stack"]).toContain("logger.test.ts");
+    expect(lines[0]).not.toContain(JWT);
+  });
+
+  it.each([
+    "password",
+    "newPassword",
+    "PASSWORD",
+    "passwd",
+    "clientSecret",
+    "secretAccessKey",
+    "AccessToken",
+    "refresh_token",
+    "X-Amz-Security-Token",
+    "tokens",
+    "Authorization",
+    "set-cookie",
+    "credentials",
+    "X-Amz-Credential",
+    "X-Amz-Signature",
+    "code",
+    "codeParameter",
+    "confirmationCode",
+    "Session",
+    "Policy",
+    "apiKey",
+  ])("redacts the secret key %s", (key) => {
+    expect(redact({ [key]: "s3cr3t" })).toEqual({ [key]: "[REDACTED]" });
+  });
+
+  it.each([
+    "tokenUse",
+    "token_use",
+    "passwordless",
+    "statusCode",
+    "errorCode",
+    "codeDeliveryDetails",
+    "sub",
+    "email",
+    "keyId",
+    "policyVersion",
+  ])("keeps the harmless key %s", (key) => {
+    expect(redact({ [key]: "visible" })).toEqual({ [key]: "visible" });
   });
 
   it("keeps ordinary values, so logs stay useful", () => {

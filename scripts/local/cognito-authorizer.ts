@@ -1,6 +1,6 @@
 import { requestAuthorizer, type Verify } from "../../shared/auth/authorizer.js";
 import { allow, apiResource, claimsContext } from "../../shared/auth/authorizer-policy.js";
-import { verifyAccessToken } from "../../shared/auth/access-token.js";
+import { verifyLocalAccessToken } from "./access-token.js";
 
 /**
  * Local stage only: stands in for API Gateway's Cognito user-pool authorizer, which
@@ -13,4 +13,4 @@ export const authorizer = (verify: Verify) =>
     allow(claims.sub, apiResource(methodArn), claimsContext(claims)),
   );
 
-export const handler = authorizer(verifyAccessToken);
+export const handler = authorizer(verifyLocalAccessToken);

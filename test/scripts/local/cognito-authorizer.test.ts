@@ -1,8 +1,8 @@
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { authorizer, handler } from "../../../functions/authorizers/cognito-local.js";
+import { authorizer, handler } from "../../../scripts/local/cognito-authorizer.js";
 import { requireUser } from "../../../shared/auth/identity.js";
-import { evaluatePolicy } from "../../../shared/auth/authorizer-policy.js";
-import { accessTokenVerifier } from "../../../shared/auth/access-token.js";
+import { evaluatePolicy } from "../../support/policy-evaluation.js";
+import { localAccessTokenVerifier } from "../../../scripts/local/access-token.js";
 import { apiEvent } from "../../fixtures/api-events.js";
 import { authorizerEvent, awsArn, offlineArn } from "../../fixtures/authorizer-events.js";
 import { accessClaims, jwksOf, sign, signingKey } from "../../fixtures/jwt.js";
@@ -131,7 +131,7 @@ describe("local Cognito authorizer handler", () => {
     const mode = modes[1];
     vi.stubEnv("JWT_ISSUER", mode.issuer);
     vi.stubEnv("USER_POOL_CLIENT_ID", CLIENT_ID);
-    accessTokenVerifier().cacheJwks(jwksOf(pool));
+    localAccessTokenVerifier().cacheJwks(jwksOf(pool));
     const valid = sign(pool, accessClaims(tokenContext(mode)));
     const otherIssuer = sign(pool, accessClaims(tokenContext(modes[0])));
 
