@@ -40,7 +40,7 @@ interface ProfileItem extends Profile {
   gsi1sk: string;
 }
 
-const STATUSES: readonly ProfileStatus[] = ["active", "disabled"];
+const STATUSES: readonly ProfileStatus[] = ["active", "disabled", "deleting"];
 
 function toProfile(item: Record<string, unknown> | undefined): Profile {
   const field = fieldsOf(item, "profile");
