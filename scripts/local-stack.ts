@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { localStateDir } from "./local/environment.js";
 import { ensurePortsFree, type Ports } from "./local/ports.js";
-import { killGroupsAndWait } from "./local/processes.js";
+import { isRunning, killGroupsAndWait } from "./local/processes.js";
 import { createStack, type RunningStack } from "./local/stack.js";
 
 /** `.local` by default; LOCAL_STATE_DIR lets a test run a second `npm start` beside yours. */
@@ -31,15 +31,6 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Takes `stack.lock`, or exits when a live stack holds it. A lock left by a run that died without
  * cleaning up (kill -9, a crash) names its child process groups: they are killed, and this waits
@@ -50,7 +41,8 @@ async function takeLock(ports: Ports): Promise<void> {
   mkdirSync(stateDir, { recursive: true });
   if (existsSync(lockFile)) {
     const lock = JSON.parse(readFileSync(lockFile, "utf8")) as Lock;
-    if (isAlive(lock.pid)) {
+    // A zombie (killed, its parent gone too, not yet reaped) holds its pid but is not a stack.
+    if (isRunning(lock.pid)) {
       console.error(
         `The local stack is already running (pid ${lock.pid}). Stop it with Ctrl-C in its terminal ` +
           `(or kill ${lock.pid}) before starting another; its endpoints are in .local/stack.json.`,
