@@ -9,14 +9,38 @@ import {
   SignUpCommand,
   type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { hashLegacyPassword, putLegacyUser } from "../../shared/cognito/legacy-users.js";
+import { PutCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import bcrypt from "bcryptjs";
+import { LEGACY_HASH_COST, type LegacyUser } from "../../shared/cognito/legacy-users.js";
 
 /** Demo credentials of the local seed users (local stack only; also in docs/local-stack.md). */
 export const SEED = {
   admin: { email: "admin@example.com", password: "Admin!pass123" },
   legacyUser: { email: "legacy@example.com", password: "Legacy!pass123" },
 } as const;
+
+/** A bcrypt hash of `password` at `cost` (default: the store's cost), as a legacy store holds. */
+function hashLegacyPassword(password: string, cost = LEGACY_HASH_COST): Promise<string> {
+  return bcrypt.hash(password, cost);
+}
+
+/** Stores (or replaces) a legacy user (the triggers only read the store). */
+async function putLegacyUser(
+  client: DynamoDBDocumentClient,
+  table: string,
+  user: Pick<LegacyUser, "email" | "passwordHash"> & { resetAllowed?: boolean },
+): Promise<void> {
+  await client.send(
+    new PutCommand({
+      TableName: table,
+      Item: {
+        email: user.email.toLowerCase(),
+        passwordHash: user.passwordHash,
+        ...(user.resetAllowed === true ? { resetAllowed: true } : {}),
+      },
+    }),
+  );
+}
 
 export interface LegacySeed {
   email: string;

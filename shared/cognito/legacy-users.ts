@@ -4,12 +4,7 @@
  * password and a right one in the same time (see `verifyLegacyPassword`).
  */
 import bcrypt from "bcryptjs";
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  type DynamoDBDocumentClient,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { dynamo } from "../runtime/aws.js";
 import { config } from "../runtime/config.js";
 
@@ -25,7 +20,7 @@ export interface LegacyUser {
   resetAllowed: boolean;
 }
 
-/** The bcrypt cost this project hashes at (seeds, tests); the store's own cost is configured. */
+/** The bcrypt cost of this project's store (seeds hash at it); the deployed cost is configured. */
 export const LEGACY_HASH_COST = 10;
 
 /** bcrypt reads at most 72 bytes of a password; anything longer would match by its prefix. */
@@ -66,24 +61,6 @@ export async function getLegacyUser(
   return toLegacyUser(Item);
 }
 
-/** Stores (or replaces) a legacy user; for seeding and tests, the triggers only read. */
-export async function putLegacyUser(
-  client: DynamoDBDocumentClient,
-  table: string,
-  user: Pick<LegacyUser, "email" | "passwordHash"> & { resetAllowed?: boolean },
-): Promise<void> {
-  await client.send(
-    new PutCommand({
-      TableName: table,
-      Item: {
-        email: user.email.toLowerCase(),
-        passwordHash: user.passwordHash,
-        ...(user.resetAllowed === true ? { resetAllowed: true } : {}),
-      },
-    }),
-  );
-}
-
 /**
  * Removes the legacy record of `email` (account deletion): a deleted account must not come back
  * by migrating again. Removing a record that is not there is not an error.
@@ -95,11 +72,6 @@ export async function deleteLegacyUser(email: string): Promise<void> {
       Key: { email: email.toLowerCase() },
     }),
   );
-}
-
-/** A bcrypt hash of `password` at `cost` (default: this project's cost). */
-export function hashLegacyPassword(password: string, cost = LEGACY_HASH_COST): Promise<string> {
-  return bcrypt.hash(password, cost);
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));

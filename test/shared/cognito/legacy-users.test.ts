@@ -1,17 +1,17 @@
 import { performance } from "node:perf_hooks";
+import bcrypt from "bcryptjs";
 import { describe, expect, it } from "vitest";
 import {
   LEGACY_HASH_COST,
   dummyHash,
   hashCost,
-  hashLegacyPassword,
   verifyLegacyPassword,
   type LegacyUser,
 } from "../../../shared/cognito/legacy-users.js";
 
 const user: LegacyUser = {
   email: "legacy@example.com",
-  passwordHash: await hashLegacyPassword("Legacy!pass123"),
+  passwordHash: await bcrypt.hash("Legacy!pass123", LEGACY_HASH_COST),
   resetAllowed: false,
 };
 
@@ -51,7 +51,7 @@ describe("legacy passwords", () => {
 
   it("never matches a password over 72 bytes, even one sharing the stored password's first 72", async () => {
     const stored = "S".repeat(70) + "1a";
-    const long: LegacyUser = { ...user, passwordHash: await hashLegacyPassword(stored, 4) };
+    const long: LegacyUser = { ...user, passwordHash: await bcrypt.hash(stored, 4) };
 
     expect(await verifyLegacyPassword(long, stored, 4)).toBe(true);
     expect(await verifyLegacyPassword(long, stored + "-anything", 4)).toBe(false);
@@ -67,7 +67,7 @@ describe("legacy passwords", () => {
   it("pads a cheaper hash to the store's cost: mixed-cost stores answer in one time", async () => {
     const cheap: LegacyUser = {
       ...user,
-      passwordHash: await hashLegacyPassword("Cheap!pass123", 6),
+      passwordHash: await bcrypt.hash("Cheap!pass123", 6),
     };
     const storeCost = 9;
 
