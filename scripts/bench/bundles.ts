@@ -122,7 +122,7 @@ export async function packagedBundles(
   stage: string,
 ): Promise<{ bundles: FunctionBundle[]; esbuild: Record<string, unknown>; runtime: string }> {
   const packageDir = join(workDir, "package");
-  await execFileAsync(
+  const packaging = execFileAsync(
     process.execPath,
     [
       join(root, "node_modules/osls/bin/serverless.js"),
@@ -137,11 +137,20 @@ export async function packagedBundles(
       maxBuffer: 16 * 1024 * 1024,
       env: {
         ...process.env,
+        // Deployed stages need an allowlist (docs/deploy.md); its value changes no bundle.
+        ALLOWED_EMAIL_DOMAINS: process.env["ALLOWED_EMAIL_DOMAINS"] ?? "example.com",
         ESBUILD_WORK_FOLDER: relative(root, join(workDir, "esbuild")),
         SLS_TELEMETRY_DISABLED: "1",
       },
     },
   );
+  await packaging.catch((error: unknown) => {
+    // Serverless prints its reason on stdout; without it the failure says nothing.
+    const stdout = error instanceof Error && "stdout" in error ? String(error.stdout) : "";
+    throw new Error(`serverless package --stage ${stage} failed:\n${stdout.trim()}`, {
+      cause: error,
+    });
+  });
   const state = JSON.parse(
     readFileSync(join(packageDir, "serverless-state.json"), "utf8"),
   ) as PackagedState;
