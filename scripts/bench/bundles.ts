@@ -89,6 +89,11 @@ const FLOOR_CLIENTS: Record<string, { imports: string; construct: string }> = {
     imports: 'import { S3Client } from "@aws-sdk/client-s3";',
     construct: 'new S3Client({ region: "us-east-1", maxAttempts: 3 })',
   },
+  "client-cognito-identity-provider": {
+    imports:
+      'import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";',
+    construct: 'new CognitoIdentityProviderClient({ region: "us-east-1", maxAttempts: 3 })',
+  },
 };
 
 function kindOf(handler: string): FunctionKind {
