@@ -61,7 +61,13 @@ async function microBenchmarks(custom: Record<string, unknown>) {
   );
   const out = join(workDir, "micro", "results.json");
   const run = spawnSync(process.execPath, [file, out, String(MICRO_BENCH_MS)], {
-    env: { PATH: process.env["PATH"], AWS_REGION: "us-east-1", LOG_LEVEL: "info" },
+    // What serverless.yml gives every function and the handlers read at their first request.
+    env: {
+      PATH: process.env["PATH"],
+      AWS_REGION: "us-east-1",
+      LOG_LEVEL: "info",
+      CORS_ORIGIN: "https://app.example.com",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   if (run.status !== 0) throw new Error("The authorizer and middy benchmarks failed");

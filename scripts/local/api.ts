@@ -35,15 +35,7 @@ export async function startApi(options: ApiOptions): Promise<string> {
   rmSync(esbuildDir, { recursive: true, force: true });
   const offlinePort = await freePort();
   const log = createWriteStream(options.logFile);
-  const args = [
-    // Stacks of thrown errors name the TypeScript file and line, as in Lambda.
-    "--enable-source-maps",
-    SERVERLESS_BIN,
-    "offline",
-    "start",
-    "--stage",
-    STAGE,
-  ];
+  const args = [SERVERLESS_BIN, "offline", "start", "--stage", STAGE];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     detached: true,

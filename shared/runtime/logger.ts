@@ -2,9 +2,10 @@
  * Structured JSON logs, one object per line. Keys that hold secrets (passwords, tokens, codes,
  * credentials) are redacted by name at any depth, and anything that looks like a JWT is masked,
  * so a careless `logger.info(..., event)` cannot leak them; other keys stay readable. Errors are
- * logged with their stack and `cause`.
+ * logged with their stack (mapped to the TypeScript sources: source-map.ts) and `cause`.
  */
 import { config } from "./config.js";
+import { mapStack } from "./source-map.js";
 
 type Level = "debug" | "info" | "warn" | "error";
 const order: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -61,7 +62,8 @@ function redactError(error: Error, depth: number): Record<string, unknown> {
   const out: Record<string, unknown> = {
     name: error.name,
     message: redact(error.message),
-    stack: redact(error.stack),
+    // Mapped to the TypeScript sources here, at log time, rather than by --enable-source-maps.
+    stack: redact(error.stack === undefined ? undefined : mapStack(error.stack)),
   };
   const code: unknown = "code" in error ? error.code : undefined;
   if (typeof code === "string" || typeof code === "number") out["code"] = code;
