@@ -22,6 +22,7 @@ import {
   withDefaultCredentialChain,
 } from "./bench/bundles.js";
 import { measureColdImports, type ColdTarget } from "./bench/cold-start.js";
+import { benchDevLoop } from "./bench/dev-loop.js";
 import { benchLocalApi } from "./bench/load.js";
 import type { MiddyFigures } from "./bench/middy.js";
 import {
@@ -93,6 +94,8 @@ async function main(): Promise<void> {
       requests: { type: "string" },
       connections: { type: "string" },
       "skip-load": { type: "boolean", default: false },
+      "skip-dev-loop": { type: "boolean", default: false },
+      "skip-npm-test": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       check: { type: "boolean", default: false },
     },
@@ -178,6 +181,14 @@ async function main(): Promise<void> {
     );
   }
 
+  let devLoop = null;
+  if (!values["skip-dev-loop"]) {
+    log("Developer loop…");
+    devLoop = await benchDevLoop(root, workDir, { npmTest: !values["skip-npm-test"] }, (line) =>
+      log(`  ${line}`),
+    );
+  }
+
   const machine: Results["machine"] = {
     cpus: cpus().length,
     model: cpus()[0]?.model.trim() ?? "unknown",
@@ -195,7 +206,8 @@ async function main(): Promise<void> {
     authorizer,
     middy,
     localApi,
-    targets: checkTargets(functions, authorizer, localApi, machine),
+    devLoop,
+    targets: checkTargets(functions, authorizer, localApi, machine, devLoop),
   };
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(

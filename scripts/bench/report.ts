@@ -3,6 +3,7 @@
  * human-readable table. Sizes are in KB of 1000 bytes (the stricter reading of "KB").
  */
 import type { AuthorizerFigures } from "./authorizer.js";
+import type { DevLoopFigures } from "./dev-loop.js";
 import type { FunctionBundle } from "./bundles.js";
 import type { RouteLoad } from "./load.js";
 import type { MiddyFigures } from "./middy.js";
@@ -57,6 +58,8 @@ export interface Results {
   authorizer: AuthorizerFigures;
   middy: MiddyFigures;
   localApi: RouteLoad[] | null;
+  /** Null with `--skip-dev-loop`. */
+  devLoop: DevLoopFigures | null;
   targets: TargetCheck[];
 }
 
@@ -84,6 +87,7 @@ export function checkTargets(
   authorizer: AuthorizerFigures,
   localApi: RouteLoad[] | null,
   { node, lambdaRuntime }: Pick<Results["machine"], "node" | "lambdaRuntime">,
+  devLoop: DevLoopFigures | null = null,
 ): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const measured = nodeMajor(node);
@@ -124,6 +128,10 @@ export function checkTargets(
   });
   for (const route of localApi ?? []) {
     checks.push(atMost("local API: 0 errors", route.route, route.errors + route.warmupErrors, 0));
+  }
+  if (devLoop) {
+    checks.push(atMost("npm start ready ≤ 15 s warm", "npm start", devLoop.startWarmMs / 1000, 15));
+    checks.push(atMost("npm run test:unit ≤ 30 s", "test:unit", devLoop.unitTestsMs / 1000, 30));
   }
   return checks;
 }
@@ -242,6 +250,18 @@ export function formatResults(results: Results): string {
   } else {
     out.push("Local API: skipped (--skip-load)", "");
   }
+  const d = results.devLoop;
+  out.push(
+    d
+      ? `Developer loop: npm start ready in ${fixed(d.startFreshMs / 1000, 1)} s with a fresh ` +
+          `state folder, ${fixed(d.startWarmMs / 1000, 1)} s warm; npm run test:unit ` +
+          `${fixed(d.unitTestsMs / 1000, 1)} s; npm test ` +
+          (d.npmTestMs === null
+            ? "skipped (--skip-npm-test)."
+            : `${fixed(d.npmTestMs / 1000, 0)} s.`)
+      : "Developer loop: skipped (--skip-dev-loop)",
+    "",
+  );
   const unmet = results.targets.filter((t) => !t.met);
   out.push(
     unmet.length === 0

@@ -13,7 +13,7 @@ function fn(overrides: Partial<FunctionFigures>): FunctionFigures {
     sourceMapBytes: 9000,
     zipBytes: 5000,
     sdkClients: [],
-    nodeOptions: "--enable-source-maps",
+    nodeOptions: undefined,
     kb: 6,
     coldMs: 50,
     coldMinMs: 45,
@@ -103,6 +103,23 @@ describe("checkTargets", () => {
     expect(unmet([], [route(0)])).toEqual([]);
     expect(unmet([], [route(0, 1)])).toEqual(["local API: 0 errors: GET /me"]);
     expect(unmet([], [route(2)])).toEqual(["local API: 0 errors: GET /me"]);
+  });
+
+  it("needs npm start ready within 15 s warm and the unit tests within 30 s", () => {
+    const loop = {
+      startFreshMs: 40_000,
+      startWarmMs: 15_000,
+      unitTestsMs: 30_000,
+      npmTestMs: null,
+    };
+    const missed = (figures: typeof loop) =>
+      checkTargets([], authorizer, null, lambdaNode, figures)
+        .filter((c) => !c.met)
+        .map((c) => c.target);
+
+    expect(missed(loop)).toEqual([]);
+    expect(missed({ ...loop, startWarmMs: 15_001 })).toEqual(["npm start ready ≤ 15 s warm"]);
+    expect(missed({ ...loop, unitTestsMs: 30_001 })).toEqual(["npm run test:unit ≤ 30 s"]);
   });
 
   it("counts figures measured on another Node.js major than Lambda's as a missed target", () => {
