@@ -5,11 +5,16 @@
  * authenticated identities of this pool may assume the role.
  */
 import { rmSync } from "node:fs";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ACCOUNT,
+  decide as simulate,
+  resolveReferences,
+  type Context,
+  type PolicyDocument,
+} from "../support/iam-simulation.js";
 import { packageStage, type Template } from "../support/template.js";
 
-const ACCOUNT = "123456789012";
 const BUCKET_ARN = "arn:aws:s3:::files-bucket";
 const TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/data`;
 const OTHER_TABLE_ARN = `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/legacy-users`;
@@ -26,59 +31,15 @@ const REFERENCES: Record<string, string> = {
   IdentityPool: POOL_ID,
 };
 
-/** Resolves Ref, Fn::GetAtt and Fn::Sub (`${!x}` is Fn::Sub's escape for a literal `${x}`). */
-function resolve(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(resolve);
-  if (typeof value !== "object" || value === null) return value;
-  const record = value as Record<string, unknown>;
-  const known = (name: string): string => {
-    const resolved = REFERENCES[name];
-    if (resolved === undefined) throw new Error(`unexpected reference ${name}`);
-    return resolved;
-  };
-  if (typeof record["Ref"] === "string") return known(record["Ref"]);
-  const getAtt = record["Fn::GetAtt"];
-  if (Array.isArray(getAtt)) return known(getAtt.join("."));
-  const sub = record["Fn::Sub"];
-  if (typeof sub === "string")
-    return sub.replace(/\$\{(!?)([^}]+)\}/g, (_, bang: string, name: string) =>
-      bang ? `\${${name}}` : known(name),
-    );
-  return Object.fromEntries(Object.entries(record).map(([key, v]) => [key, resolve(v)]));
-}
+const resolve = (value: unknown) => resolveReferences(value, REFERENCES);
 
-interface PolicyDocument {
-  Version: string;
-  Statement: Record<string, unknown>[];
-}
-
-type Context = Record<string, string | string[]>;
-
-async function decide(
+const decide = (
   action: string,
   resource: string,
   context: Context,
   policies: { identity?: PolicyDocument; trust?: PolicyDocument },
   principal = SESSION,
-): Promise<string> {
-  const response = await runSimulation(
-    {
-      identityPolicies: policies.identity ? [{ name: "own-data", policy: policies.identity }] : [],
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      ...(policies.trust ? { resourcePolicy: policies.trust } : {}),
-      request: {
-        action,
-        principal,
-        resource: { accountId: ACCOUNT, resource },
-        contextVariables: context,
-      },
-    },
-    {},
-  );
-  if (response.resultType === "error") throw new Error(JSON.stringify(response.errors));
-  return response.overallResult;
-}
+) => simulate(action, resource, context, policies, principal);
 
 describe("identity pool in the packaged template (stage dev)", () => {
   let template: Template;
