@@ -280,6 +280,22 @@ export interface GatewayOptions {
   maxPayloadBytes?: number;
 }
 
+/**
+ * The request's raw header lines, so repeated headers reach serverless-offline's
+ * multiValueHeaders as in API Gateway (`req.headers` keeps only the first Authorization). A body
+ * sent with no `Content-Type` gets `application/octet-stream`, the type RFC 9110 lets a recipient
+ * assume: serverless-offline would otherwise label it `application/json`, while API Gateway passes
+ * no type at all, and the functions must refuse it as they do in AWS.
+ */
+export function forwardedHeaders(req: IncomingMessage): string[] {
+  const names = req.rawHeaders.filter((_, index) => index % 2 === 0).map((n) => n.toLowerCase());
+  const hasBody = names.includes("content-length")
+    ? req.headers["content-length"] !== "0"
+    : names.includes("transfer-encoding");
+  if (!hasBody || names.includes("content-type")) return req.rawHeaders;
+  return [...req.rawHeaders, "Content-Type", "application/octet-stream"];
+}
+
 export interface RunningGateway {
   close(): Promise<void>;
 }
@@ -325,9 +341,7 @@ export function startGateway(options: GatewayOptions): Promise<RunningGateway> {
         port: options.upstreamPort,
         method: req.method,
         path: req.url,
-        // Raw, so repeated headers reach serverless-offline's multiValueHeaders as in API Gateway
-        // (`req.headers` keeps only the first Authorization).
-        headers: req.rawHeaders,
+        headers: forwardedHeaders(req),
       },
       (reply) => {
         const status = reply.statusCode ?? 502;

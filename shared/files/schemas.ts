@@ -1,9 +1,10 @@
 /**
  * What a client may declare when it asks to upload a file (docs/api.md: name 1-255 characters, size
  * 1 byte to 10 MiB). The name is display metadata only: it never becomes part of a storage key,
- * so `../`, `/` or `\` in it are harmless, but characters that hide or disguise a name (control
- * characters, and bidirectional overrides such as U+202E that make `exe.pdf` look like `pdf.exe`)
- * are refused. Lengths count UTF-16 code units, as for notes.
+ * so `../`, `/` or `\` in it are harmless. It follows the one rule of every one-line text
+ * (`line()`, shared with note titles): no control characters, bidirectional overrides (U+202E
+ * makes `exe.pdf` look like `pdf.exe`) or line separators, and not only invisible characters.
+ * Lengths count UTF-16 code units, as for notes.
  *
  * The content type must be a plain `type/subtype` (RFC 6838 name characters, no parameters) of a
  * registered top-level type; it is stored lower-case. No allowlist of formats: downloads are
@@ -19,13 +20,7 @@ export const FILE_NAME_MAX = 255;
 /** The largest file a user may upload: 10 MiB. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
-const fileName = v.pipe(
-  line(1, FILE_NAME_MAX),
-  v.regex(
-    /^[^\t\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$/u,
-    "must not contain control or bidirectional formatting characters",
-  ),
-);
+const fileName = line(1, FILE_NAME_MAX);
 
 const mediaType =
   /^(?:application|audio|font|image|model|text|video)\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;

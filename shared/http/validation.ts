@@ -25,18 +25,46 @@ function describe(issues: readonly v.BaseIssue<unknown>[]): string {
 }
 
 /**
+ * The one media type a request body may have: `application/json`, optionally with
+ * `charset=utf-8` (any case, the value optionally quoted). No other parameter and no other type —
+ * not `application/json-seq`, not `text/plain`, not a missing header — so a cross-site form or a
+ * client that meant something else gets a 415 instead of having its body guessed at.
+ */
+const JSON_MEDIA_TYPE =
+  /^application\/json[ \t]*(?:;[ \t]*charset[ \t]*=[ \t]*(?:utf-8|"utf-8")[ \t]*)?$/i;
+
+/** What invalid UTF-8 becomes when API Gateway decodes a text body: U+FFFD, the replacement character. */
+const REPLACEMENT_CHARACTER = "\ufffd";
+
+function bodyText(event: ApiEvent): string | null {
+  if (event.body === null) return null;
+  if (!event.isBase64Encoded) {
+    if (event.body.includes(REPLACEMENT_CHARACTER)) throw invalidUtf8();
+    return event.body;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(event.body, "base64"));
+  } catch {
+    throw invalidUtf8();
+  }
+}
+
+const invalidUtf8 = () => new BadRequestError("The request body is not valid UTF-8.");
+
+/**
  * Parses `event.body` as a JSON object and validates it; any failure is a 400 with a readable
- * detail (a body of another content type is a 415).
+ * detail. The input policy of every write route (docs/api.md): the body must be sent as
+ * `application/json` (415 otherwise); it must be valid UTF-8 — a base64 body is decoded strictly,
+ * and a text body holding U+FFFD is refused, since that is what invalid bytes turn into before
+ * the function sees them (send the character escaped, `\ufffd`, if it is really meant); then JSON,
+ * an object, at most 10 levels deep, and the schema.
  */
 export function parseBody<S extends v.GenericSchema>(event: ApiEvent, schema: S): v.InferOutput<S> {
   const contentType = header(event.headers, "content-type");
-  if (contentType !== undefined && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType.trim())) {
+  if (contentType === undefined || !JSON_MEDIA_TYPE.test(contentType.trim())) {
     throw new UnsupportedMediaTypeError();
   }
-  const raw =
-    event.isBase64Encoded && event.body
-      ? Buffer.from(event.body, "base64").toString("utf8")
-      : event.body;
+  const raw = bodyText(event);
   if (raw === null || raw.trim() === "") throw new BadRequestError("The request body is empty.");
   let data: unknown;
   try {
@@ -57,14 +85,14 @@ export function parseValue<S extends v.GenericSchema>(schema: S, data: unknown):
   return result.output;
 }
 
-/** A text field: no NUL or other control characters except tab and newlines, no lone surrogates. */
+/** A text field: no NUL or other C0/C1 control characters except tab and newlines, no lone surrogates. */
 export const text = (min: number, max: number) =>
   v.pipe(
     v.string(),
     v.check((s) => s.isWellFormed(), "must be valid Unicode"),
     v.regex(
       // eslint-disable-next-line no-control-regex -- finding control characters is the point
-      /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/u,
+      /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$/u,
       "must not contain control characters",
     ),
     v.minLength(min, `must be at least ${min} characters`),
@@ -106,10 +134,32 @@ export function queryValue(event: ApiEvent, name: string): string | undefined {
   return event.queryStringParameters?.[name];
 }
 
-/** A one-line `text` (a title, a name): no line breaks, and not only white space. */
+/**
+ * Characters that change how the text around them is displayed: bidirectional formatting
+ * (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069: U+202E makes `cod.exe` show as
+ * `exe.doc`) and the line and paragraph separators U+2028 and U+2029.
+ */
+const DISGUISING = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
+
+/**
+ * Text that shows nothing: white space, format and default-ignorable characters (zero-width
+ * space and joiners, U+FEFF, soft hyphen, variation selectors, Hangul fillers) and the blank
+ * braille pattern.
+ */
+const INVISIBLE_ONLY = /^[\s\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]*$/u;
+
+/**
+ * A one-line `text` — a note title, a file name, a display name: one rule shared by all of them.
+ * No line breaks or tabs, none of the characters that disguise text, and at least one visible
+ * character.
+ */
 export const line = (min: number, max: number) =>
   v.pipe(
     text(min, max),
-    v.regex(/^[^\r\n]*$/, "must be a single line"),
-    v.check((s) => s.trim().length > 0, "must not be blank"),
+    v.regex(/^[^\t\r\n]*$/, "must be a single line"),
+    v.check(
+      (s) => !DISGUISING.test(s),
+      "must not contain bidirectional formatting or line separator characters",
+    ),
+    v.check((s) => !INVISIBLE_ONLY.test(s), "must contain a visible character"),
   );

@@ -45,7 +45,7 @@ describe("create-note", () => {
   });
 
   it("answers 400 to a request with no body at all", async () => {
-    const response = await post({});
+    const response = await post({ headers: { "Content-Type": "application/json" } });
 
     expect(response.statusCode).toBe(400);
   });

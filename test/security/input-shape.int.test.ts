@@ -189,7 +189,13 @@ describe("invalid UTF-16, NUL and control characters", () => {
 
   it.each([
     ["title", "/notes", { title: "two\nlines" }, "title: must be a single line"],
-    ["title", "/notes", { title: "\u2028\u00a0 " }, "title: must not be blank"],
+    [
+      "title",
+      "/notes",
+      { title: "\u2028\u00a0 " },
+      "title: must not contain bidirectional formatting or line separator characters",
+    ],
+    ["title", "/notes", { title: "\u200b\u00a0 " }, "title: must contain a visible character"],
     [
       "fileName",
       "/files",
@@ -200,7 +206,7 @@ describe("invalid UTF-16, NUL and control characters", () => {
       "fileName",
       "/files",
       { fileName: "tab\tname", contentType: "text/plain", size: 1 },
-      /^fileName: must not contain/,
+      "fileName: must be a single line",
     ],
     [
       "fileName",

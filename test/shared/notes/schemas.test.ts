@@ -107,7 +107,7 @@ describe("noteCreate", () => {
   });
 
   it("rejects a title that is blank or spans lines", () => {
-    expect(issue(noteCreate, { title: "   " })).toBe("title: must not be blank");
+    expect(issue(noteCreate, { title: "   " })).toBe("title: must contain a visible character");
     expect(issue(noteCreate, { title: "one\ntwo" })).toBe("title: must be a single line");
     expect(issue(noteCreate, { title: "one\rtwo" })).toBe("title: must be a single line");
   });
