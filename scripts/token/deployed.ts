@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { identityPool } from "./aws-credentials.js";
 import { TokenScriptError, type Target } from "./sign-in.js";
 
 /** The service name from serverless.yml (stacks are named `<service>-<stage>`). */
@@ -60,10 +61,15 @@ export async function deployedTarget(
   if (!userPoolId || !clientId) {
     throw new TokenScriptError(`Stack ${stackName} has no UserPoolId/UserPoolClientId outputs.`);
   }
+  const stackRegion = outputs["Region"] ?? region;
+  const identityPoolId = outputs["IdentityPoolId"];
   return {
-    client: new CognitoIdentityProviderClient({ region: outputs["Region"] ?? region }),
+    client: new CognitoIdentityProviderClient({ region: stackRegion }),
     userPoolId,
     clientId,
     adminConfirm: false,
+    ...(identityPoolId
+      ? { identityPool: identityPool(stackRegion, identityPoolId, userPoolId) }
+      : {}),
   };
 }

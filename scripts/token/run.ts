@@ -4,6 +4,7 @@
  * message meant for the person running it to `err` and returns 1.
  */
 import { parseArgs } from "node:util";
+import { awsCredentialsLine } from "./aws-credentials.js";
 import { deployedTarget } from "./deployed.js";
 import { localTarget } from "./local.js";
 import { signIn, TokenScriptError, type Target } from "./sign-in.js";
@@ -11,7 +12,7 @@ import { signIn, TokenScriptError, type Target } from "./sign-in.js";
 const DEFAULT_LOCAL_PASSWORD = "Str0ng!pass";
 
 export const USAGE =
-  "usage: npm run token -- --email <email> [--password <password>] [--stage <stage>] [--code <code>] [--region <region>]";
+  "usage: npm run token -- --email <email> [--password <password>] [--stage <stage>] [--code <code>] [--region <region>] [--aws]";
 
 export interface Output {
   write(text: string): unknown;
@@ -36,6 +37,7 @@ async function tokenLine(args: string[]): Promise<string> {
       stage: { type: "string", default: "local" },
       code: { type: "string" },
       region: { type: "string" },
+      aws: { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -53,7 +55,16 @@ async function tokenLine(args: string[]): Promise<string> {
         : error;
     },
   );
-  return `export ACCESS_TOKEN=${tokens.accessToken} ID_TOKEN=${tokens.idToken} REFRESH_TOKEN=${tokens.refreshToken}\n`;
+  const line = `export ACCESS_TOKEN=${tokens.accessToken} ID_TOKEN=${tokens.idToken} REFRESH_TOKEN=${tokens.refreshToken}\n`;
+  if (!values.aws) return line;
+  if (!target.identityPool) {
+    throw new TokenScriptError(
+      stage === "local"
+        ? "--aws needs a deployed stage: the local stack has no identity pool (docs/security.md)."
+        : `Stage ${stage} has no IdentityPoolId output; deploy the current template first.`,
+    );
+  }
+  return line + (await awsCredentialsLine(target.identityPool, tokens.idToken));
 }
 
 export async function run(args: string[], out: Output, err: Output): Promise<number> {

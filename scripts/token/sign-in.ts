@@ -3,6 +3,7 @@
  * any stage. Signing in first lets a user of the legacy store migrate (the UserMigration trigger
  * runs on a password sign-in of an unknown user) instead of getting a second, new account.
  */
+import type { IdentityPool } from "./aws-credentials.js";
 import {
   AdminConfirmSignUpCommand,
   ConfirmSignUpCommand,
@@ -24,6 +25,8 @@ export interface Target {
   adminConfirm: boolean;
   /** What to tell the person running the script when nothing answers at the endpoint. */
   unreachable?: string;
+  /** A deployed stage's identity pool (`--aws`); the local stack has none. */
+  identityPool?: IdentityPool;
 }
 
 export interface Tokens {

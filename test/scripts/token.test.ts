@@ -13,12 +13,18 @@ import {
   UserNotConfirmedException,
   UsernameExistsException,
 } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  CognitoIdentityClient,
+  GetCredentialsForIdentityCommand,
+  GetIdCommand,
+} from "@aws-sdk/client-cognito-identity";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { run } from "../../scripts/token/run.js";
 
 const cloudFormation = mockClient(CloudFormationClient);
 const cognito = mockClient(CognitoIdentityProviderClient);
+const identity = mockClient(CognitoIdentityClient);
 
 const EMAIL = "alice@example.com";
 const PASSWORD = "Str0ng!pass-word";
@@ -48,6 +54,7 @@ async function token(args: string[] = ARGS) {
 beforeEach(() => {
   cloudFormation.reset();
   cognito.reset();
+  identity.reset();
   cloudFormation.on(DescribeStacksCommand).resolves({
     Stacks: [
       {
@@ -61,6 +68,62 @@ beforeEach(() => {
 });
 
 describe("npm run token against a deployed stage", () => {
+  it("with --aws, exchanges the ID token at the stack's identity pool and prints credentials", async () => {
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: "x",
+          StackStatus: "CREATE_COMPLETE",
+          CreationTime: new Date(),
+          Outputs: [...OUTPUTS, { OutputKey: "IdentityPoolId", OutputValue: "eu-west-1:pool" }],
+        },
+      ],
+    });
+    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: TOKENS });
+    identity.on(GetIdCommand).resolves({ IdentityId: "eu-west-1:identity" });
+    identity.on(GetCredentialsForIdentityCommand).resolves({
+      IdentityId: "eu-west-1:identity",
+      Credentials: {
+        AccessKeyId: "ASIAEXAMPLE",
+        SecretKey: "secret-key",
+        SessionToken: "session-token",
+        Expiration: new Date("2026-12-02T19:00:00Z"),
+      },
+    });
+
+    const result = await token([...ARGS, "--aws"]);
+
+    expect(result.stderr).toBe("");
+    expect(result.stdout.split("\n")).toEqual([
+      "export ACCESS_TOKEN=access.jwt ID_TOKEN=id.jwt REFRESH_TOKEN=refresh-token",
+      "export AWS_ACCESS_KEY_ID=ASIAEXAMPLE AWS_SECRET_ACCESS_KEY=secret-key " +
+        "AWS_SESSION_TOKEN=session-token # until 2026-12-02T19:00:00.000Z",
+      "",
+    ]);
+    const logins = { "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool": "id.jwt" };
+    expect(identity.commandCalls(GetIdCommand)[0]?.args[0].input).toEqual({
+      IdentityPoolId: "eu-west-1:pool",
+      Logins: logins,
+    });
+    expect(identity.commandCalls(GetCredentialsForIdentityCommand)[0]?.args[0].input).toEqual({
+      IdentityId: "eu-west-1:identity",
+      Logins: logins,
+    });
+  });
+
+  it("with --aws, says so plainly when the stack has no identity pool", async () => {
+    cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: TOKENS });
+
+    const result = await token([...ARGS, "--aws"]);
+
+    expect(result).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "Stage dev has no IdentityPoolId output; deploy the current template first.\n",
+    });
+    expect(identity.commandCalls(GetIdCommand)).toHaveLength(0);
+  });
+
   it("reads the stack's outputs, signs an existing user in and prints the three exports", async () => {
     cognito.on(InitiateAuthCommand).resolves({ AuthenticationResult: TOKENS });
 

@@ -80,6 +80,8 @@ describe("identity pool in the packaged template (stage dev)", () => {
       IdentityPoolId: { Ref: "IdentityPool" },
       Roles: { authenticated: { "Fn::GetAtt": ["IdentityPoolAuthenticatedRole", "Arn"] } },
     });
+    // npm run token -- --aws reads the pool from the stack's outputs.
+    expect(template.Outputs["IdentityPoolId"]).toEqual({ Value: { Ref: "IdentityPool" } });
     expect(template.Resources["IdentityPoolPrincipalTags"]?.Properties).toEqual({
       IdentityPoolId: { Ref: "IdentityPool" },
       IdentityProviderName: provider,
