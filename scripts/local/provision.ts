@@ -10,6 +10,7 @@ import {
   CreateUserPoolCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  UpdateUserPoolClientCommand,
   type CreateUserPoolClientCommandInput,
   type CreateUserPoolCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -26,6 +27,7 @@ import {
   S3Client,
   type CORSRule,
 } from "@aws-sdk/client-s3";
+import { resolve } from "./cognito/oauth/intrinsics.js";
 import { resourcesOfType, type PrintedConfig } from "./serverless-config.js";
 
 /** Creates every `AWS::DynamoDB::Table` of the template that does not exist yet. */
@@ -117,9 +119,15 @@ async function ensureAppClient(
     new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
   );
   const existing = clients.UserPoolClients?.find((c) => c.ClientName === clientName)?.ClientId;
-  if (existing) return existing;
-  const { UserPoolId: _ignored, ...props } =
-    appClient as unknown as CreateUserPoolClientCommandInput;
+  const props = appClient as unknown as Omit<CreateUserPoolClientCommandInput, "UserPoolId">;
+  if (existing) {
+    // A persistent earlier run: the client keeps its id and takes the template's current settings
+    // (callback URLs follow the demo's port, for one).
+    await client.send(
+      new UpdateUserPoolClientCommand({ ...props, UserPoolId: userPoolId, ClientId: existing }),
+    );
+    return existing;
+  }
   const clientId = (
     await client.send(new CreateUserPoolClientCommand({ ...props, UserPoolId: userPoolId }))
   ).UserPoolClient?.ClientId;
@@ -127,17 +135,22 @@ async function ensureAppClient(
   return clientId;
 }
 
-/** Creates the user pool, its app client and its groups as the template declares them. */
+/**
+ * Creates the user pool, its app client and its groups as the template declares them (the
+ * client's intrinsic functions evaluated: scripts/local/cognito/oauth/intrinsics.ts).
+ */
 export async function createUserPool(
   client: CognitoIdentityProviderClient,
   config: PrintedConfig,
 ): Promise<{ userPoolId: string; userPoolClientId: string }> {
   const resources = config.resources.Resources;
   const userPoolId = await ensureUserPool(client, resources["UserPool"]?.Properties ?? {});
+  const conditions = (config.resources as { Conditions?: Record<string, unknown> }).Conditions;
+  const { UserPoolId: _pool, ...clientProperties } = resources["UserPoolClient"]?.Properties ?? {};
   const userPoolClientId = await ensureAppClient(
     client,
     userPoolId,
-    resources["UserPoolClient"]?.Properties ?? {},
+    resolve(clientProperties, conditions ?? {}) as Record<string, unknown>,
   );
   for (const group of resourcesOfType(config, "AWS::Cognito::UserPoolGroup")) {
     await client

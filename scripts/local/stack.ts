@@ -69,7 +69,12 @@ export function createStack(options: StackOptions): LocalStack {
     await ensurePortsFree(ports);
 
     log("Reading serverless.yml (serverless print --stage local)…");
-    const config = await printConfig({ ...process.env, ...LOCAL_AWS_ENV });
+    // The demo's URL is the local app client's managed-login callback (serverless.yml).
+    const config = await printConfig({
+      ...process.env,
+      ...LOCAL_AWS_ENV,
+      DEMO_PORT: String(ports.demo),
+    });
 
     life.checkpoint();
     log(`Starting DynamoDB Local on http://127.0.0.1:${ports.dynamodb}…`);

@@ -2,8 +2,9 @@
  * Refuses, before anything is built, a stage that would deploy broken or unsafe:
  * - `deploy --stage local`: `local` is the offline stack of `npm start` (emulator endpoints, a
  *   Lambda authorizer standing in for Cognito's); deployed, it would be a broken stack.
- * - an empty email-domain allowlist or CORS origin outside `local` (no silent default: prod has
- *   none, so `*` there is only ever set on purpose);
+ * - an empty email-domain allowlist, CORS origin or managed-login callback/sign-out URL list
+ *   outside `local` (no silent default: prod has none, so `*` there is only ever set on purpose);
+ * - an upper-case stage name (it is part of the managed-login domain prefix);
  * - a stage name that makes a function name longer than Lambda's 64 characters, which
  *   CloudFormation would only report halfway through a deploy.
  * It also keeps every log group with the stack's stateful resources (`custom.logGroupDeletionPolicy`:
@@ -12,7 +13,10 @@
  */
 
 /**
- * @typedef {{ isLocal?: unknown, allowedEmailDomains?: unknown, corsOrigin?: unknown }} Checks
+ * @typedef {{
+ *   isLocal?: unknown, allowedEmailDomains?: unknown, corsOrigin?: unknown,
+ *   oauthCallbackUrls?: unknown, oauthLogoutUrls?: unknown,
+ * }} Checks
  * @typedef {{ Type: string, DeletionPolicy?: string, UpdateReplacePolicy?: string }} Resource
  * @typedef {{
  *   service: {
@@ -68,6 +72,12 @@ export default class StageChecks {
     if (!STAGE_NAME.test(stage)) {
       this.fail(`Stage name "${stage}" may hold only letters, digits and hyphens.`);
     }
+    if (stage !== stage.toLowerCase()) {
+      this.fail(
+        `Stage name "${stage}" must be lower-case: it is part of the managed-login domain ` +
+          "prefix, which Cognito allows only in lower case.",
+      );
+    }
     const tooLong = service
       .getAllFunctions()
       .map((key) => service.getFunction(key).name ?? "")
@@ -92,6 +102,19 @@ export default class StageChecks {
         `Stage "${stage}" has no CORS origin. Set CORS_ORIGIN to the one origin browsers call the ` +
           "API from (e.g. https://app.example.com), or to '*' if any site may call it.",
       );
+    }
+    for (const [name, variable] of /** @type {const} */ ([
+      ["oauthCallbackUrls", "OAUTH_CALLBACK_URLS"],
+      ["oauthLogoutUrls", "OAUTH_LOGOUT_URLS"],
+    ])) {
+      if (text(checks[name]) === "") {
+        this.fail(
+          `Stage "${stage}" has no managed-login ${name === "oauthCallbackUrls" ? "callback" : "sign-out"} ` +
+            `URL. Set ${variable} (comma-separated absolute URLs of your app, e.g. ` +
+            "https://app.example.com/) or params.<stage>." +
+            `${name} in serverless.yml.`,
+        );
+      }
     }
   }
 

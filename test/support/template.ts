@@ -31,12 +31,19 @@ const STAGE_SETTINGS = [
   "CORS_ORIGIN",
   "SES_SOURCE_ARN",
   "SES_FROM_ADDRESS",
+  "OAUTH_CALLBACK_URLS",
+  "OAUTH_LOGOUT_URLS",
+  "AUTH_DOMAIN_PREFIX",
+  "GOOGLE_SIGN_IN",
+  "DEMO_PORT",
 ];
 
 /** The settings a deploy of dev or prod is given in these tests. */
 export const DEPLOY_SETTINGS = {
   ALLOWED_EMAIL_DOMAINS: "example.com",
   CORS_ORIGIN: "https://app.example.com",
+  OAUTH_CALLBACK_URLS: "https://app.example.com/",
+  OAUTH_LOGOUT_URLS: "https://app.example.com/",
 };
 
 /**

@@ -47,6 +47,30 @@ describe("stage checks (before anything is built)", () => {
   );
 
   it(
+    "refuses to package prod without managed-login callback URLs",
+    () => {
+      const { OAUTH_CALLBACK_URLS: _unset, ...settings } = DEPLOY_SETTINGS;
+
+      const { status, output } = failingCommand(["package", "--stage", "prod"], settings);
+
+      expect(status).not.toBe(0);
+      expect(output).toContain('Stage "prod" has no managed-login callback URL');
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "refuses an upper-case stage name, which no managed-login domain prefix may hold",
+    () => {
+      const { status, output } = failingCommand(["package", "--stage", "Dev"], DEPLOY_SETTINGS);
+
+      expect(status).not.toBe(0);
+      expect(output).toContain('Stage name "Dev" must be lower-case');
+    },
+    TIMEOUT,
+  );
+
+  it(
     "refuses to deploy the local stage",
     () => {
       const { status, output } = failingCommand(["deploy", "--stage", "local"], {
