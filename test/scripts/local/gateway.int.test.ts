@@ -42,14 +42,27 @@ describe("local gateway (gateway responses rendered from the template)", () => {
     expect(problem.title).toBe("Payload Too Large");
   });
 
-  it("maps a thrown error's stack to the TypeScript source", async () => {
+  it("logs a thrown error's stack mapped to the TypeScript source", async () => {
+    const apiLog = join(stackLogsDir(), "api.log");
+    const before = readFileSync(apiLog, "utf8").length;
+    // No attributes: the sign-up check throws inside the trigger, which logs the error.
+    const event = { triggerSource: "PreSignUp_SignUp", request: {}, response: {} };
+
     const response = await fetch(
       `${lambdaEndpoint()}/2015-03-31/functions/cognito-api-local-preSignUp/invocations`,
-      { method: "POST", body: "null" },
+      { method: "POST", body: JSON.stringify(event) },
     );
-    const error = (await response.json()) as { trace?: string[]; errorMessage?: string };
+    const error = (await response.json()) as { errorMessage?: string };
+    await new Promise((done) => setTimeout(done, 200)); // the log line is written after the answer
+    const logged = readFileSync(apiLog, "utf8")
+      .slice(before)
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { message?: string; error?: { stack?: string } })
+      .find((line) => line.message === "trigger failed");
 
     expect(error.errorMessage).toBeDefined();
-    expect(error.trace?.join("\n")).toMatch(/\/(triggers|shared)\/[\w/-]+\.ts:\d+:\d+/);
+    expect(logged?.error?.stack).toMatch(/[\s(/](triggers|shared)\/[\w/-]+\.ts:\d+:\d+/);
+    expect(logged?.error?.stack).not.toMatch(/\.cjs:\d+:\d+/);
   });
 });
