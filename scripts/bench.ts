@@ -25,6 +25,7 @@ import { measureColdImports, type ColdTarget } from "./bench/cold-start.js";
 import { benchDevLoop } from "./bench/dev-loop.js";
 import { benchLocalApi } from "./bench/load.js";
 import type { MiddyFigures } from "./bench/middy.js";
+import type { Micros } from "./bench/timing.js";
 import {
   checkTargets,
   DEFAULT_CHAIN,
@@ -75,6 +76,7 @@ async function microBenchmarks(custom: Record<string, unknown>) {
   return JSON.parse(readFileSync(out, "utf8")) as {
     authorizer: AuthorizerFigures;
     middy: MiddyFigures;
+    getMe: Micros;
   };
 }
 
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
   });
 
   log("Authorizer throughput and middy overhead (bundled, in a fresh process)…");
-  const { authorizer, middy } = await microBenchmarks(esbuild);
+  const { authorizer, middy, getMe } = await microBenchmarks(esbuild);
 
   let localApi = null;
   if (!values["skip-load"]) {
@@ -205,6 +207,7 @@ async function main(): Promise<void> {
     functions,
     authorizer,
     middy,
+    getMeCpu: getMe,
     localApi,
     devLoop,
     targets: checkTargets(functions, authorizer, localApi, machine, devLoop),

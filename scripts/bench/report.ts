@@ -7,6 +7,7 @@ import type { DevLoopFigures } from "./dev-loop.js";
 import type { FunctionBundle } from "./bundles.js";
 import type { RouteLoad } from "./load.js";
 import type { MiddyFigures } from "./middy.js";
+import type { Micros } from "./timing.js";
 
 export interface FunctionFigures extends Omit<FunctionBundle, "file"> {
   kb: number;
@@ -57,6 +58,8 @@ export interface Results {
   functions: FunctionFigures[];
   authorizer: AuthorizerFigures;
   middy: MiddyFigures;
+  /** CPU per warm GET /me against an in-process DynamoDB stand-in (scripts/bench/get-me.ts). */
+  getMeCpu: Micros;
   localApi: RouteLoad[] | null;
   /** Null with `--skip-dev-loop`. */
   devLoop: DevLoopFigures | null;
@@ -64,6 +67,47 @@ export interface Results {
 }
 
 export const kb = (bytes: number) => bytes / 1000;
+
+/** Lambda gives a function one full vCPU at 1,769 MB, and a share in proportion below it. */
+export const FULL_VCPU_MB = 1769;
+/** A GetItem in the same region, as the sweep assumes it (docs/capacity.md). */
+export const SWEEP_WAIT_MS = 5;
+/** The memory sizes the sweep weighs. */
+export const SWEEP_MB = [128, 256, 512, 1024, 1769] as const;
+/** Lambda arm64 list prices, us-east-1 (docs/capacity.md gives the date). */
+const PRICE_PER_GB_SECOND = 0.0000133334;
+const PRICE_PER_MILLION_REQUESTS = 0.2;
+
+export interface SweepRow {
+  memoryMb: number;
+  vcpu: number;
+  /** The measured cold import stretched by the CPU share: a cold import is CPU-bound. */
+  coldImportMs: number;
+  /** CPU work stretched by the share, plus the waits on other services, which are not. */
+  warmMs: number;
+  /** Per million warm invocations, billed by the whole millisecond. */
+  warmCostPerMillion: number;
+}
+
+/**
+ * The memory sweep, as a model over measured inputs: `coldMs` (a cold import on one core of this
+ * machine), `cpuMs` (a warm invocation's own CPU work) and `waitMs` (its time waiting on
+ * DynamoDB and the like, which memory does not change).
+ */
+export function memorySweep(coldMs: number, cpuMs: number, waitMs: number): SweepRow[] {
+  return SWEEP_MB.map((memoryMb) => {
+    const vcpu = Math.min(1, memoryMb / FULL_VCPU_MB);
+    const warmMs = cpuMs / vcpu + waitMs;
+    const gbSeconds = (Math.ceil(warmMs) / 1000) * (memoryMb / 1024);
+    return {
+      memoryMb,
+      vcpu,
+      coldImportMs: coldMs / vcpu,
+      warmMs,
+      warmCostPerMillion: PRICE_PER_MILLION_REQUESTS + gbSeconds * PRICE_PER_GB_SECOND * 1e6,
+    };
+  });
+}
 
 /** How the name of an SDK floor built with the SDK's default credential chain ends. */
 export const DEFAULT_CHAIN = ", default chain";
@@ -250,6 +294,26 @@ export function formatResults(results: Results): string {
   } else {
     out.push("Local API: skipped (--skip-load)", "");
   }
+  const coldGetMe = results.functions.find((fn) => fn.name === "getMe")?.coldMs ?? NaN;
+  out.push(
+    `GET /me, warm, CPU per invocation: ${fixed(results.getMeCpu.best, 0)} µs (handler, SDK ` +
+      `request and signing, response parsing; DynamoDB itself not included).`,
+    "",
+    `Memory sweep for a data route (model: the cold import of getMe, ${fixed(coldGetMe, 0)} ms ` +
+      `on one core here, and its warm CPU stretch by the vCPU share; ${SWEEP_WAIT_MS} ms waiting ` +
+      `on DynamoDB do not):`,
+    table(
+      ["memory MB", "vCPU", "cold import ms", "warm ms", "$ per million warm"],
+      memorySweep(coldGetMe, results.getMeCpu.best / 1000, SWEEP_WAIT_MS).map((row) => [
+        String(row.memoryMb),
+        fixed(row.vcpu, 2),
+        fixed(row.coldImportMs, 0),
+        fixed(row.warmMs, 1),
+        fixed(row.warmCostPerMillion, 3),
+      ]),
+    ),
+    "",
+  );
   const d = results.devLoop;
   out.push(
     d

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { AuthorizerFigures } from "../../../scripts/bench/authorizer.js";
 import type { RouteLoad } from "../../../scripts/bench/load.js";
-import { checkTargets, nodeMajor, type FunctionFigures } from "../../../scripts/bench/report.js";
+import {
+  checkTargets,
+  memorySweep,
+  nodeMajor,
+  type FunctionFigures,
+} from "../../../scripts/bench/report.js";
 import { percentile } from "../../../scripts/bench/timing.js";
 
 function fn(overrides: Partial<FunctionFigures>): FunctionFigures {
@@ -130,6 +135,20 @@ describe("checkTargets", () => {
         .filter((c) => !c.met)
         .map((c) => c.target),
     ).toEqual(["measured on Lambda's Node.js major (nodejs22.x)"]);
+  });
+});
+
+describe("memorySweep", () => {
+  it("stretches CPU work by the vCPU share, not the waits, and bills whole milliseconds", () => {
+    const rows = memorySweep(50, 1, 5);
+    const at = (mb: number) => rows.find((row) => row.memoryMb === mb);
+
+    expect(rows.map((row) => row.memoryMb)).toEqual([128, 256, 512, 1024, 1769]);
+    expect(at(1769)).toMatchObject({ vcpu: 1, coldImportMs: 50, warmMs: 6 });
+    expect(at(128)?.coldImportMs).toBeCloseTo((50 * 1769) / 128, 6);
+    // 512 MB: 1 ms of CPU takes 3.455 ms, plus 5 ms waiting: 9 ms billed at 0.5 GB.
+    expect(at(512)?.warmMs).toBeCloseTo(1769 / 512 + 5, 6);
+    expect(at(512)?.warmCostPerMillion).toBeCloseTo(0.2 + 0.009 * 0.5 * 0.0000133334 * 1e6, 6);
   });
 });
 
