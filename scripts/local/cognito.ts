@@ -18,6 +18,8 @@
  *   answers with a simulated delivery instead of UserNotFoundException.
  * - Sign-in flows real clients use (SRP, choice-based sign-in, GetTokensFromRefreshToken) are added
  *   around the emulator's targets by ./cognito/sign-in.ts.
+ * - Managed login (the OAuth 2.0 / OIDC endpoints of a user-pool domain: authorize, token,
+ *   userInfo, logout, discovery) is served on the same port by ./cognito/oauth/server.ts.
  *
  * - Strictness (scripts/local/cognito/): SigV4 on IAM-authorized actions and one issuer in OIDC
  *   discovery (front.ts); verified access tokens on user APIs, RevokeToken / GlobalSignOut /
@@ -36,6 +38,8 @@ import { pino } from "pino";
 import { emulator } from "./cognito/emulator.js";
 import { attributeTargets } from "./cognito/attributes.js";
 import { frontServer } from "./cognito/front.js";
+import { hostedAuthOf, withHostedAuthClaims } from "./cognito/oauth/hosted-auth.js";
+import { oauthEndpoints } from "./cognito/oauth/server.js";
 import { decode, sign } from "./cognito/jwt.js";
 import { withImmutableAttributes } from "./cognito/immutable-attributes.js";
 import { withPasswordPolicy } from "./cognito/passwords.js";
@@ -180,11 +184,14 @@ function v2TokenGenerator(options: CognitoOptions, inner: TokenGenerator): Token
       clientMetadata: Record<string, string> | undefined,
       source: string,
     ) {
-      const tokens = await inner.generate(ctx, user, userGroups, client, clientMetadata, source);
+      const generated = await inner.generate(ctx, user, userGroups, client, clientMetadata, source);
+      // A managed-login sign-in (./cognito/oauth/): its scopes, nonce and trigger source.
+      const hosted = hostedAuthOf(ctx);
+      const tokens = hosted ? withHostedAuthClaims(generated, hosted) : generated;
       if (!options.triggers.PreTokenGeneration) return tokens;
       const event = {
         version: "2",
-        triggerSource: `TokenGeneration_${source}`,
+        triggerSource: `TokenGeneration_${hosted?.source ?? source}`,
         region: options.region,
         userPoolId: client.UserPoolId,
         userName: user.Username,
@@ -192,7 +199,7 @@ function v2TokenGenerator(options: CognitoOptions, inner: TokenGenerator): Token
         request: {
           userAttributes: record(user.Attributes),
           groupConfiguration: { groupsToOverride: userGroups, iamRolesToOverride: [] },
-          scopes: ["aws.cognito.signin.user.admin"],
+          scopes: hosted?.scopes ?? ["aws.cognito.signin.user.admin"],
           ...(clientMetadata ? { clientMetadata } : {}),
         },
         response: { claimsAndScopeOverrideDetails: null },
@@ -535,7 +542,14 @@ export async function startCognito(options: CognitoOptions): Promise<RunningCogn
     return route;
   };
   const { application } = emulator.createServer(router, logger, config.ServerConfig, serviceSet);
-  const server = frontServer(endpoint, application);
+  const oauth = oauthEndpoints({
+    endpoint,
+    cognito,
+    context: () => ({ logger }),
+    initiateAuth: router("InitiateAuth"),
+    respondToAuthChallenge: router("RespondToAuthChallenge"),
+  });
+  const server = frontServer(application, oauth.handle);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, "127.0.0.1", () => resolve());
