@@ -53,7 +53,8 @@ function isUnavailable(error: unknown): boolean {
 }
 
 function bodyBytes(event: ApiEvent): number {
-  if (event.body === null) return 0;
+  // `serverless invoke local` and hand-written events may leave `body` out entirely.
+  if (typeof event.body !== "string") return 0;
   return event.isBase64Encoded
     ? Math.floor((event.body.length * 3) / 4)
     : Buffer.byteLength(event.body, "utf8");
