@@ -1,10 +1,17 @@
 /**
  * The demo page's script: Amplify v6 with its defaults (SRP sign-in, tokens in localStorage)
- * against the local Cognito emulator, then `fetch` to the API and the S3 emulator. Every call is
+ * against the local Cognito emulator, or managed login (./managed-login.ts), then `fetch` to the
+ * API and the S3 emulator. Every call is
  * cross-origin, so the browser enforces the stack's CORS answers.
  */
 import { Amplify } from "aws-amplify";
 import { confirmSignUp, fetchAuthSession, signIn, signOut, signUp } from "aws-amplify/auth";
+import {
+  completeManagedLogin,
+  forgetManagedLogin,
+  managedAccessToken,
+  signInWithManagedLogin,
+} from "./managed-login.js";
 
 interface DemoConfig {
   apiUrl: string;
@@ -67,6 +74,8 @@ function on(button: string, out: string, action: () => Promise<unknown>): void {
 }
 
 async function accessToken(): Promise<string> {
+  const managed = managedAccessToken();
+  if (managed !== undefined) return managed;
   const token = (await fetchAuthSession()).tokens?.accessToken;
   if (!token) throw new Error("Sign in first");
   return token.toString();
@@ -105,7 +114,13 @@ on("sign-in", "account-out", async () => {
   return `Signed in: ${String(result.isSignedIn)}; next step: ${result.nextStep.signInStep}`;
 });
 
+on("managed-login", "account-out", async () => {
+  await signInWithManagedLogin(config);
+  return "Redirecting to managed login…";
+});
+
 on("sign-out", "account-out", async () => {
+  forgetManagedLogin();
   await signOut();
   return "Signed out";
 });
@@ -185,5 +200,19 @@ on("file-upload", "file-out", async () => {
   if (!downloaded.ok) throw new Error(`Download failed: ${downloaded.status}`);
   return { fileId: declared.fileId, uploaded: stored.status, downloaded: await downloaded.text() };
 });
+
+/** Back from managed login: the code is redeemed before the page says it is ready. */
+const accountOut = element("account-out", HTMLPreElement);
+try {
+  const email = await completeManagedLogin(config);
+  if (email !== undefined) {
+    accountOut.textContent = `Signed in with managed login: ${email}`;
+    accountOut.dataset["state"] = "done";
+  }
+} catch (error) {
+  accountOut.textContent = error instanceof Error ? error.message : String(error);
+  accountOut.className = "error";
+  accountOut.dataset["state"] = "error";
+}
 
 document.body.dataset["ready"] = "true";

@@ -1,14 +1,15 @@
 /**
  * The browser demo driven in headless Chromium (Debian's `chromium` package): Amplify's default
  * sign-up, confirmation and SRP sign-in against the local Cognito emulator, then the API and the
- * S3 emulator called cross-origin, so the stack's CORS answers are judged by a real browser.
+ * S3 emulator called cross-origin, so the stack's CORS answers are judged by a real browser;
+ * and "Sign in with managed login", the redirect flow with PKCE through the emulator's form.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { stack, stackLogsDir } from "../support/stack.js";
-import { TEST_PASSWORD, uniqueEmail } from "../support/users.js";
+import { createUser, TEST_PASSWORD, uniqueEmail } from "../support/users.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const screenshot = resolve(import.meta.dirname, "../../.local/demo.png");
@@ -138,6 +139,31 @@ describe("the browser demo in headless Chromium", () => {
 
     mkdirSync(resolve(screenshot, ".."), { recursive: true });
     await page.screenshot({ path: screenshot, fullPage: true });
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it("signs in with managed login (code + PKCE redirect) and calls the API with its token", async () => {
+    const user = await createUser(uniqueEmail("managed"));
+    await page.goto(stack().demoUrl);
+    await page.locator("body[data-ready]").waitFor({ timeout: 20_000 });
+
+    await page.click("#managed-login");
+    await page.waitForURL(/\/oauth2\/authorize\?/, { timeout: 20_000 });
+    await page.fill('input[name="username"]', user.email);
+    await page.fill('input[name="password"]', TEST_PASSWORD);
+    await page.click('button[type="submit"]');
+    await page.waitForURL(stack().demoUrl, { timeout: 20_000 });
+    await page.locator("body[data-ready]").waitFor({ timeout: 20_000 });
+    const account = page.locator(
+      '#account-out[data-state="done"], #account-out[data-state="error"]',
+    );
+    await account.waitFor({ timeout: 20_000 });
+
+    expect(await account.getAttribute("data-state")).toBe("done");
+    expect(await account.textContent()).toBe(`Signed in with managed login: ${user.email}`);
+    const me = await run("me", "me-out");
+    expect(me.state).toBe("done");
+    expect(JSON.parse(me.text)).toMatchObject({ sub: user.sub, email: user.email });
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });
