@@ -17,6 +17,9 @@ export interface DevLoopFigures {
   unitTestsMs: number;
   /** Null with `--skip-npm-test`. */
   npmTestMs: number | null;
+  /** Whether each command passed: a failure is a result too, not a reason to lose the others. */
+  unitTestsPassed: boolean;
+  npmTestPassed: boolean | null;
 }
 
 const READY = "Local stack ready:";
@@ -64,11 +67,10 @@ async function timeStart(root: string, env: NodeJS.ProcessEnv): Promise<number> 
   }
 }
 
-function timeCommand(root: string, args: string[]): number {
+function timeCommand(root: string, args: string[]): { ms: number; passed: boolean } {
   const started = performance.now();
   const run = spawnSync("npm", args, { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
-  if (run.status !== 0) throw new Error(`npm ${args.join(" ")} failed (exit ${run.status})`);
-  return performance.now() - started;
+  return { ms: performance.now() - started, passed: run.status === 0 };
 }
 
 export async function benchDevLoop(
@@ -96,11 +98,18 @@ export async function benchDevLoop(
   const startWarmMs = await timeStart(root, env);
   rmSync(stateDir, { recursive: true, force: true });
   log("npm run test:unit…");
-  const unitTestsMs = timeCommand(root, ["run", "test:unit"]);
-  let npmTestMs: number | null = null;
+  const unit = timeCommand(root, ["run", "test:unit"]);
+  let npmTest: { ms: number; passed: boolean } | null = null;
   if (options.npmTest) {
     log("npm test (the whole suite)…");
-    npmTestMs = timeCommand(root, ["test"]);
+    npmTest = timeCommand(root, ["test"]);
   }
-  return { startFreshMs, startWarmMs, unitTestsMs, npmTestMs };
+  return {
+    startFreshMs,
+    startWarmMs,
+    unitTestsMs: unit.ms,
+    unitTestsPassed: unit.passed,
+    npmTestMs: npmTest?.ms ?? null,
+    npmTestPassed: npmTest?.passed ?? null,
+  };
 }

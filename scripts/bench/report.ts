@@ -176,6 +176,20 @@ export function checkTargets(
   if (devLoop) {
     checks.push(atMost("npm start ready ≤ 15 s warm", "npm start", devLoop.startWarmMs / 1000, 15));
     checks.push(atMost("npm run test:unit ≤ 30 s", "test:unit", devLoop.unitTestsMs / 1000, 30));
+    for (const [command, passed] of [
+      ["npm run test:unit", devLoop.unitTestsPassed],
+      ["npm test", devLoop.npmTestPassed],
+    ] as const) {
+      if (passed !== null) {
+        checks.push({
+          target: `${command} passes`,
+          subject: command,
+          value: Number(passed),
+          limit: 1,
+          met: passed,
+        });
+      }
+    }
   }
   return checks;
 }
@@ -319,10 +333,10 @@ export function formatResults(results: Results): string {
     d
       ? `Developer loop: npm start ready in ${fixed(d.startFreshMs / 1000, 1)} s with a fresh ` +
           `state folder, ${fixed(d.startWarmMs / 1000, 1)} s warm; npm run test:unit ` +
-          `${fixed(d.unitTestsMs / 1000, 1)} s; npm test ` +
+          `${fixed(d.unitTestsMs / 1000, 1)} s${d.unitTestsPassed ? "" : " (FAILED)"}; npm test ` +
           (d.npmTestMs === null
             ? "skipped (--skip-npm-test)."
-            : `${fixed(d.npmTestMs / 1000, 0)} s.`)
+            : `${fixed(d.npmTestMs / 1000, 0)} s${d.npmTestPassed === false ? " (FAILED)" : ""}.`)
       : "Developer loop: skipped (--skip-dev-loop)",
     "",
   );

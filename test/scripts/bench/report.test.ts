@@ -115,7 +115,9 @@ describe("checkTargets", () => {
       startFreshMs: 40_000,
       startWarmMs: 15_000,
       unitTestsMs: 30_000,
-      npmTestMs: null,
+      unitTestsPassed: true,
+      npmTestMs: 300_000,
+      npmTestPassed: true,
     };
     const missed = (figures: typeof loop) =>
       checkTargets([], authorizer, null, lambdaNode, figures)
@@ -125,6 +127,7 @@ describe("checkTargets", () => {
     expect(missed(loop)).toEqual([]);
     expect(missed({ ...loop, startWarmMs: 15_001 })).toEqual(["npm start ready ≤ 15 s warm"]);
     expect(missed({ ...loop, unitTestsMs: 30_001 })).toEqual(["npm run test:unit ≤ 30 s"]);
+    expect(missed({ ...loop, npmTestPassed: false })).toEqual(["npm test passes"]);
   });
 
   it("counts figures measured on another Node.js major than Lambda's as a missed target", () => {
