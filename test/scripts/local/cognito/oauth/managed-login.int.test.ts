@@ -9,7 +9,13 @@ import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import * as oidc from "openid-client";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stack } from "../../../../support/stack.js";
-import { callApi, createUser, TEST_PASSWORD, type TestUser } from "../../../../support/users.js";
+import {
+  callApi,
+  createUser,
+  signInAdmin,
+  TEST_PASSWORD,
+  type TestUser,
+} from "../../../../support/users.js";
 
 const SCOPE = "openid email aws.cognito.signin.user.admin";
 
@@ -283,6 +289,23 @@ describe("managed login refuses", () => {
     expect(new URL(token.headers.get("location") ?? "").searchParams.get("error")).toBe(
       "unsupported_response_type",
     );
+  });
+
+  it("a user an admin disabled, with no code", async () => {
+    const disabled = await createUser();
+    const admin = await signInAdmin();
+    const answer = await callApi(`/admin/users/${disabled.sub}/disable`, {
+      method: "POST",
+      token: admin.accessToken,
+    });
+    const { url } = await authorizationRequest();
+
+    const response = await postSignIn(url, disabled.email, TEST_PASSWORD);
+
+    expect(answer.status).toBe(204);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("location")).toBeNull();
+    expect(await response.text()).toMatch(/disabled/i);
   });
 
   it("a wrong password, with Cognito's message and no code", async () => {
