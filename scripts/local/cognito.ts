@@ -20,6 +20,9 @@
  *   around the emulator's targets by ./cognito/sign-in.ts.
  * - Managed login (the OAuth 2.0 / OIDC endpoints of a user-pool domain: authorize, token,
  *   userInfo, logout, discovery) is served on the same port by ./cognito/oauth/server.ts.
+ * - TOTP MFA (./cognito/mfa.ts): the pool's EnabledMfas, AdminSetUserMFAPreference, verification
+ *   that does not turn MFA on by itself, and SOFTWARE_TOKEN_MFA challenge sessions bound to the
+ *   user and app client (the emulator accepted any session string).
  *
  * - Strictness (scripts/local/cognito/): SigV4 on IAM-authorized actions and one issuer in OIDC
  *   discovery (front.ts); verified access tokens on user APIs, RevokeToken / GlobalSignOut /
@@ -51,6 +54,7 @@ import {
   withVerifiedAccessToken,
 } from "./cognito/sessions.js";
 import { signInFlows } from "./cognito/sign-in.js";
+import { mfa } from "./cognito/mfa.js";
 import type {
   Attribute,
   EmulatorUser,
@@ -502,10 +506,12 @@ export async function startCognito(options: CognitoOptions): Promise<RunningCogn
     triggers,
   };
   const signIn = signInFlows(cognito);
+  const totp = mfa(cognito);
   const baseRouter = emulator.Router(serviceSet);
   const replaced = {
     ...sessionTargets(cognito, endpoint, baseRouter),
     ...attributeTargets(cognito, serviceSet.messages, baseRouter),
+    ...totp.targets,
   };
   const router = (target: string): Target => {
     const route = withVerifiedAccessToken(
@@ -519,16 +525,20 @@ export async function startCognito(options: CognitoOptions): Promise<RunningCogn
       ),
     );
     if (target === "InitiateAuth") {
-      return withDisabledUsersRefused(
-        cognito,
-        withUserExistenceErrorsPrevented(
+      return totp.initiateAuth(
+        withDisabledUsersRefused(
           cognito,
-          withPreAuthentication(options, cognito, signIn.initiateAuth(route)),
+          withUserExistenceErrorsPrevented(
+            cognito,
+            withPreAuthentication(options, cognito, signIn.initiateAuth(route)),
+          ),
         ),
       );
     }
     if (target === "RespondToAuthChallenge") {
-      return signIn.respondToAuthChallenge(route, baseRouter("InitiateAuth"));
+      return totp.respondToAuthChallenge(
+        signIn.respondToAuthChallenge(route, baseRouter("InitiateAuth")),
+      );
     }
     if (target === "GetTokensFromRefreshToken") {
       return signIn.getTokensFromRefreshToken(router("InitiateAuth"));

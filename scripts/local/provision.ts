@@ -5,6 +5,8 @@
  */
 import {
   CognitoIdentityProviderClient,
+  SetUserPoolMfaConfigCommand,
+  type SetUserPoolMfaConfigCommandInput,
   CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -109,6 +111,24 @@ async function ensureUserPool(
   return userPoolId;
 }
 
+/** CloudFormation's MfaConfiguration + EnabledMfas, through the API's SetUserPoolMfaConfig. */
+async function configureMfa(
+  client: CognitoIdentityProviderClient,
+  userPoolId: string,
+  pool: Record<string, unknown>,
+): Promise<void> {
+  const enabledMfas = (pool["EnabledMfas"] ?? []) as string[];
+  await client.send(
+    new SetUserPoolMfaConfigCommand({
+      UserPoolId: userPoolId,
+      MfaConfiguration: pool[
+        "MfaConfiguration"
+      ] as SetUserPoolMfaConfigCommandInput["MfaConfiguration"],
+      SoftwareTokenMfaConfiguration: { Enabled: enabledMfas.includes("SOFTWARE_TOKEN_MFA") },
+    }),
+  );
+}
+
 async function ensureAppClient(
   client: CognitoIdentityProviderClient,
   userPoolId: string,
@@ -144,7 +164,9 @@ export async function createUserPool(
   config: PrintedConfig,
 ): Promise<{ userPoolId: string; userPoolClientId: string }> {
   const resources = config.resources.Resources;
-  const userPoolId = await ensureUserPool(client, resources["UserPool"]?.Properties ?? {});
+  const poolProperties = resources["UserPool"]?.Properties ?? {};
+  const userPoolId = await ensureUserPool(client, poolProperties);
+  await configureMfa(client, userPoolId, poolProperties);
   const conditions = (config.resources as { Conditions?: Record<string, unknown> }).Conditions;
   const { UserPoolId: _pool, ...clientProperties } = resources["UserPoolClient"]?.Properties ?? {};
   const userPoolClientId = await ensureAppClient(

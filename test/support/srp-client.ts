@@ -35,6 +35,30 @@ export function srpSignIn(email: string, password: string): Promise<CognitoUserS
   });
 }
 
+/**
+ * An SRP sign-in of a user with TOTP MFA: `codeFor()` answers the SOFTWARE_TOKEN_MFA challenge
+ * through the library's `sendMFACode`, as an app would with what the user types.
+ */
+export function srpSignInWithTotp(
+  email: string,
+  password: string,
+  codeFor: () => string,
+): Promise<CognitoUserSession> {
+  const user = new CognitoUser({ Username: email, Pool: pool() });
+  const details = new AuthenticationDetails({ Username: email, Password: password });
+  return new Promise((resolve, reject) => {
+    const callbacks = {
+      onSuccess: resolve,
+      onFailure: (error: Error) => reject(error),
+    };
+    user.authenticateUser(details, {
+      ...callbacks,
+      newPasswordRequired: () => reject(new Error("unexpected NEW_PASSWORD_REQUIRED")),
+      totpRequired: () => user.sendMFACode(codeFor(), callbacks, "SOFTWARE_TOKEN_MFA"),
+    });
+  });
+}
+
 /** The Cognito error an SRP sign-in fails with; throws if it succeeds. */
 export async function srpFailure(email: string, password: string): Promise<SrpFailure> {
   const error = await srpSignIn(email, password).then(

@@ -6,10 +6,15 @@
 import { randomUUID } from "node:crypto";
 import {
   AdminConfirmSignUpCommand,
+  AssociateSoftwareTokenCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  SetUserMFAPreferenceCommand,
   SignUpCommand,
+  VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { totp } from "../../scripts/local/cognito/totp.js";
 import { stack } from "./stack.js";
 
 export interface TestUser {
@@ -59,6 +64,53 @@ export async function signIn(email: string, password = TEST_PASSWORD) {
   );
   if (!r?.AccessToken || !r.IdToken || !r.RefreshToken)
     throw new Error("sign-in returned no tokens");
+  return { accessToken: r.AccessToken, idToken: r.IdToken, refreshToken: r.RefreshToken };
+}
+
+/**
+ * Enrols a TOTP authenticator as an app does: AssociateSoftwareToken, VerifySoftwareToken with the
+ * current code, then SetUserMFAPreference. Returns the secret (the authenticator's key).
+ */
+export async function enrolTotp(accessToken: string): Promise<string> {
+  const { SecretCode } = await cognito().send(
+    new AssociateSoftwareTokenCommand({ AccessToken: accessToken }),
+  );
+  if (!SecretCode) throw new Error("AssociateSoftwareToken returned no secret");
+  await cognito().send(
+    new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totp(SecretCode) }),
+  );
+  await cognito().send(
+    new SetUserMFAPreferenceCommand({
+      AccessToken: accessToken,
+      SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+    }),
+  );
+  return SecretCode;
+}
+
+/** A password sign-in answered with the current TOTP code of `secret`. */
+export async function signInWithTotp(email: string, secret: string, password = TEST_PASSWORD) {
+  const { ChallengeName, Session, ChallengeParameters } = await cognito().send(
+    new InitiateAuthCommand({
+      ClientId: stack().cognito.userPoolClientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    }),
+  );
+  if (ChallengeName !== "SOFTWARE_TOKEN_MFA") throw new Error(`unexpected ${ChallengeName}`);
+  const { AuthenticationResult: r } = await cognito().send(
+    new RespondToAuthChallengeCommand({
+      ClientId: stack().cognito.userPoolClientId,
+      ChallengeName,
+      Session,
+      ChallengeResponses: {
+        USERNAME: ChallengeParameters?.["USER_ID_FOR_SRP"] ?? email,
+        SOFTWARE_TOKEN_MFA_CODE: totp(secret),
+      },
+    }),
+  );
+  if (!r?.AccessToken || !r.IdToken || !r.RefreshToken)
+    throw new Error("the MFA answer returned no tokens");
   return { accessToken: r.AccessToken, idToken: r.IdToken, refreshToken: r.RefreshToken };
 }
 

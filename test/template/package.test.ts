@@ -87,6 +87,16 @@ describe("npm run package (stage dev, no AWS credentials)", () => {
     ).toContain("admins");
   });
 
+  it("offers TOTP MFA, optional for users, and remembers no device that could skip it", () => {
+    const [[, pool] = ["", undefined]] = ofType(template, "AWS::Cognito::UserPool");
+
+    expect(pool?.Properties).toMatchObject({
+      MfaConfiguration: "OPTIONAL",
+      EnabledMfas: ["SOFTWARE_TOKEN_MFA"],
+    });
+    expect(pool?.Properties["DeviceConfiguration"]).toBeUndefined();
+  });
+
   it("wires all seven triggers, token generation as V2", () => {
     const [[, pool] = ["", undefined]] = ofType(template, "AWS::Cognito::UserPool");
     const lambdaConfig = pool?.Properties["LambdaConfig"] as Record<string, unknown>;
