@@ -18,5 +18,5 @@ export const handler: PostAuthenticationTriggerHandler = trigger<PostAuthenticat
       await recordLogin(user.sub);
     },
   },
-  { proceedOnFailure: "could not record the sign-in" },
+  { proceedOnFailure: "could not record the sign-in", done: "SignIn" },
 );

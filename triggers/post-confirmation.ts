@@ -45,5 +45,9 @@ export const handler: PostConfirmationTriggerHandler = trigger<PostConfirmationT
     },
     PostConfirmation_ConfirmForgotPassword: (event, log) => endEarlierSessions(event, log),
   },
-  { proceedOnFailure: "post-confirmation failed; the confirmation stands" },
+  {
+    proceedOnFailure: "post-confirmation failed; the confirmation stands",
+    done: (event) =>
+      event.triggerSource === "PostConfirmation_ConfirmSignUp" ? "Confirmation" : undefined,
+  },
 );

@@ -19,10 +19,8 @@ export const handler: PreAuthenticationTriggerHandler = trigger<PreAuthenticatio
     PreAuthentication_Authentication: async (event, log) => {
       if (event.request.userNotFound === true) return;
       const sub = event.request.userAttributes["sub"];
-      if (!sub) {
-        log.error("sign-in refused: no sub among the user attributes");
-        throw new TriggerError(TRY_LATER);
-      }
+      // Not the user's fault: `trigger()` logs it, counts a failure and answers TRY_LATER.
+      if (!sub) throw new Error("no sub among the user attributes");
       const profile = await getProfile(sub);
       if (profile?.status === "disabled") {
         log.info("sign-in refused: profile disabled", { sub });
@@ -30,5 +28,5 @@ export const handler: PreAuthenticationTriggerHandler = trigger<PreAuthenticatio
       }
     },
   },
-  { failure: TRY_LATER },
+  { failure: TRY_LATER, refused: "SignInRefusedDisabled" },
 );

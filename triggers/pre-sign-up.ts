@@ -29,14 +29,6 @@ function neverConfirm(event: PreSignUpTriggerEvent) {
 }
 
 /** True when the legacy store holds `address`; fails closed (refuses) when it cannot be read. */
-async function heldByLegacyStore(address: string, log: Logger): Promise<boolean> {
-  try {
-    return (await getLegacyUser(address)) !== undefined;
-  } catch (error) {
-    log.error("sign-up refused: the legacy user store could not be read", { error });
-    throw new TriggerError("We could not create your account right now. Please try again.");
-  }
-}
 
 async function admitAllowedDomain(event: PreSignUpTriggerEvent, log: Logger) {
   neverConfirm(event);
@@ -45,7 +37,7 @@ async function admitAllowedDomain(event: PreSignUpTriggerEvent, log: Logger) {
     log.info("sign-up refused: email not allowed");
     throw new TriggerError("Sign-up is open only to email addresses of approved domains.");
   }
-  if (await heldByLegacyStore(email.address, log)) {
+  if ((await getLegacyUser(email.address)) !== undefined) {
     log.info("sign-up refused: the address belongs to a legacy account");
     throw new TriggerError(
       "This address already has an account: sign in with its existing password.",
@@ -53,12 +45,20 @@ async function admitAllowedDomain(event: PreSignUpTriggerEvent, log: Logger) {
   }
 }
 
-export const handler: PreSignUpTriggerHandler = trigger<PreSignUpTriggerEvent>({
-  PreSignUp_SignUp: admitAllowedDomain,
-  PreSignUp_AdminCreateUser: admitAllowedDomain,
-  PreSignUp_ExternalProvider: (event, log) => {
-    neverConfirm(event);
-    log.warn("sign-up refused: external identity providers are not enabled");
-    throw new TriggerError("Sign-in with an external identity provider is not available.");
+export const handler: PreSignUpTriggerHandler = trigger<PreSignUpTriggerEvent>(
+  {
+    PreSignUp_SignUp: admitAllowedDomain,
+    PreSignUp_AdminCreateUser: admitAllowedDomain,
+    PreSignUp_ExternalProvider: (event, log) => {
+      neverConfirm(event);
+      log.warn("sign-up refused: external identity providers are not enabled");
+      throw new TriggerError("Sign-in with an external identity provider is not available.");
+    },
   },
-});
+  {
+    // The legacy store unreadable is a fault, not a refusal: logged, counted as TriggerFailed.
+    failure: "We could not create your account right now. Please try again.",
+    done: "SignUp",
+    refused: "SignUpRefused",
+  },
+);

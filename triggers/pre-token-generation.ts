@@ -42,5 +42,9 @@ export const handler: PreTokenGenerationV2TriggerHandler =
       TokenGeneration_AuthenticateDevice: addClaims,
       TokenGeneration_RefreshTokens: addClaims,
     },
-    { failure: "We could not sign you in right now. Please try again." },
+    {
+      failure: "We could not sign you in right now. Please try again.",
+      done: "TokenGenerated",
+      refused: "SignInRefusedDisabled",
+    },
   );

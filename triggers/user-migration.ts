@@ -80,5 +80,10 @@ export const handler: UserMigrationTriggerHandler = trigger<UserMigrationTrigger
     UserMigration_Authentication: authentication,
     UserMigration_ForgotPassword: forgotPassword,
   },
-  { failure: FAILED, secret: (event) => event.request.password },
+  {
+    failure: FAILED,
+    secret: (event) => event.request.password,
+    done: "MigrationSucceeded",
+    refused: "MigrationFailed",
+  },
 );

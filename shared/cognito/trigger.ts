@@ -12,10 +12,14 @@
  * - the error mapping: a `TriggerError` is a sentence meant for the user and passes through;
  *   anything else (a configuration error, a dependency down, a bug) is logged with its stack and
  *   the user reads only the trigger's `failure` sentence — or, for a best-effort trigger, the
- *   event goes back unchanged and the user's flow proceeds.
+ *   event goes back unchanged and the user's flow proceeds;
+ * - the counters (docs/operations.md, "Metrics"): the trigger's `done` metric when the user's flow
+ *   proceeds, its `refused` metric for a `TriggerError`, and `TriggerFailed` for anything else —
+ *   the one signal that tells a refusal (Lambda counts it as an error too) from a fault.
  */
 import type { Context, Handler } from "aws-lambda";
 import { logger, redact, type Logger } from "../runtime/logger.js";
+import { countMetric, type MetricName } from "../runtime/metrics.js";
 
 /** A trigger handler typed on both ends (`@types/aws-lambda` handlers return `any`). */
 export type Trigger<E> = Handler<E, E>;
@@ -51,6 +55,17 @@ export interface TriggerOptions<E> {
   proceedOnFailure?: string;
   /** A secret the event carries (UserMigration's password), masked in everything logged. */
   secret?: (event: E) => unknown;
+  /**
+   * Counted when the user's flow proceeds (the handler returned, or a best-effort trigger failed);
+   * a function of the event when only some sources count.
+   */
+  done?: MetricName | ((event: E) => MetricName | undefined);
+  /** Counted when the handler refuses with a `TriggerError`. */
+  refused?: MetricName;
+}
+
+function doneMetric<E>(options: TriggerOptions<E>, event: E): MetricName | undefined {
+  return typeof options.done === "function" ? options.done(event) : options.done;
 }
 
 /** Wraps the per-source functions of one trigger in the shared logging and error mapping. */
@@ -71,16 +86,21 @@ export function trigger<E extends { triggerSource: string }>(
     }
     try {
       await handle(event, log);
-      return event;
     } catch (error) {
-      if (options.proceedOnFailure !== undefined) {
-        log.error(options.proceedOnFailure, { error });
-        return event;
+      if (error instanceof TriggerError && options.proceedOnFailure === undefined) {
+        if (options.refused) countMetric(options.refused);
+        throw error;
       }
-      if (error instanceof TriggerError) throw error;
-      log.error("trigger failed", { error });
-      throw new TriggerError(options.failure ?? TRY_AGAIN);
+      countMetric("TriggerFailed");
+      if (options.proceedOnFailure === undefined) {
+        log.error("trigger failed", { error });
+        throw new TriggerError(options.failure ?? TRY_AGAIN);
+      }
+      log.error(options.proceedOnFailure, { error });
     }
+    const done = doneMetric(options, event);
+    if (done) countMetric(done);
+    return event;
   };
 }
 
@@ -100,8 +120,10 @@ export function poolUser(attributes: Record<string, string>): { sub: string; ema
   const sub = attributes["sub"];
   const email = attributes["email"];
   if (!sub || !email) {
-    logger.error("user attributes lack sub or email", { attributes: Object.keys(attributes) });
-    throw new TriggerError(TRY_AGAIN);
+    // Not a refusal of the user: `trigger()` logs it, counts a failure and answers `failure`.
+    throw new Error(
+      `user attributes lack sub or email (names: ${Object.keys(attributes).join(", ")})`,
+    );
   }
   return { sub, email };
 }

@@ -25,6 +25,7 @@ export const METRICS = [
   "MigrationSucceeded",
   "MigrationFailed",
   "TokenGenerated",
+  "TriggerFailed",
   "NoteCreated",
   "NoteDeleted",
   "FileCreated",

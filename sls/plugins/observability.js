@@ -15,6 +15,9 @@
  * - for the API: a 5XX-rate alarm and a p99-latency alarm on the stage;
  * - `DependencyUnavailable`: the 503 answers the routes give when DynamoDB or S3 cannot be reached
  *   (custom metric `ServiceUnavailable`, namespace `<service>-<stage>`, emitted by shared/http/api.ts);
+ * - `TriggerFailed`: a user-pool trigger failed for a reason that is not the user's (custom metric
+ *   `TriggerFailed`, emitted by shared/cognito/trigger.ts). A trigger's `Errors` alarm also counts
+ *   its refusals (a refused sign-up is a thrown error to Lambda); this one counts only faults;
  * - a CloudWatch dashboard with the same signals;
  * - active X-Ray tracing: the write permission on every function's role, and on the API stage.
  * Every alarm notifies the topic when it fires and when it recovers.
@@ -213,6 +216,17 @@ export default class Observability {
       ComparisonOperator: "GreaterThanOrEqualToThreshold",
     });
 
+    resources["TriggerFailedAlarm"] = alarm({
+      AlarmDescription:
+        "A user-pool trigger failed for a reason not the user's: sign-ups or sign-ins fail (docs/operations.md#trigger-failed)",
+      ...metric(prefix, "TriggerFailed", []),
+      Statistic: "Sum",
+      Period: FIVE_MINUTES,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+    });
+
     resources["Dashboard"] = this.dashboard(prefix, functions, tables, api);
   }
 
@@ -327,6 +341,7 @@ export default class Observability {
           [prefix, "Route4xx"],
           [prefix, "Route5xx"],
           [prefix, "ServiceUnavailable"],
+          [prefix, "TriggerFailed"],
         ],
         36,
       ),

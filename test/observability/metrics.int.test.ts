@@ -4,10 +4,23 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { beforeAll, describe, expect, it } from "vitest";
+import { seedLegacyUsers } from "../../scripts/local/seed.js";
+import { dynamo } from "../../shared/runtime/aws.js";
 import type { MetricName } from "../../shared/runtime/metrics.js";
-import { stackLogsDir } from "../support/stack.js";
-import { callApi, createUser, type TestUser } from "../support/users.js";
+import { setStatus } from "../../shared/users/profiles.js";
+import { useLocalData } from "../support/local-data.js";
+import { stack, stackLogsDir } from "../support/stack.js";
+import {
+  TEST_PASSWORD,
+  callApi,
+  cognito,
+  createUser,
+  signIn,
+  uniqueEmail,
+  type TestUser,
+} from "../support/users.js";
 
 /** Sum of every EMF data point per metric name in the API log so far. */
 function totals(): Map<string, number> {
@@ -25,10 +38,10 @@ function totals(): Map<string, number> {
   return sums;
 }
 
-/** What `act` added to each of `names`, once the log has caught up. */
+/** What `act` added to each of `names`, once the log has caught up (a failed `act` is awaited). */
 async function emittedBy(names: MetricName[], act: () => Promise<unknown>) {
   const before = totals();
-  await act();
+  await act().catch(() => undefined);
   const delta = () =>
     Object.fromEntries(names.map((n) => [n, (totals().get(n) ?? 0) - (before.get(n) ?? 0)]));
   for (let tries = 0; tries < 50 && Object.values(delta()).some((d) => d === 0); tries++) {
@@ -41,6 +54,7 @@ describe("metrics emitted by the local stack", () => {
   let user: TestUser;
 
   beforeAll(async () => {
+    useLocalData();
     user = await createUser();
   });
 
@@ -98,5 +112,60 @@ describe("metrics emitted by the local stack", () => {
 
     expect(forged).toEqual({ AuthorizerDenied: 1 });
     expect(notAdmin).toEqual({ AuthorizerDenied: 1 });
+  });
+
+  it("counts a sign-up, its confirmation, the sign-in and the tokens it issues", async () => {
+    const counted = await emittedBy(["SignUp", "Confirmation", "SignIn", "TokenGenerated"], () =>
+      createUser(uniqueEmail("metrics")),
+    );
+
+    expect(counted).toEqual({ SignUp: 1, Confirmation: 1, SignIn: 1, TokenGenerated: 1 });
+  });
+
+  it("counts a sign-up refused for its domain, and nothing as a sign-up", async () => {
+    const address = `refused-${Date.now()}@not-allowed.invalid`;
+    const counted = await emittedBy(["SignUpRefused", "SignUp", "TriggerFailed"], () =>
+      cognito().send(
+        new SignUpCommand({
+          ClientId: stack().cognito.userPoolClientId,
+          Username: address,
+          Password: TEST_PASSWORD,
+          UserAttributes: [{ Name: "email", Value: address }],
+        }),
+      ),
+    );
+
+    expect(counted).toEqual({ SignUpRefused: 1, SignUp: 0, TriggerFailed: 0 });
+  });
+
+  it("counts a sign-in refused because the profile is disabled, and no sign-in", async () => {
+    // The profile alone: an admin's disable also disables the Cognito user, which Cognito refuses
+    // before any trigger runs; PreAuthentication is the guard when that second step has not run.
+    const disabled = await createUser(uniqueEmail("metrics-disabled"));
+    await setStatus(disabled.sub, "disabled");
+
+    const counted = await emittedBy(["SignInRefusedDisabled", "SignIn", "TokenGenerated"], () =>
+      signIn(disabled.email),
+    );
+
+    expect(counted).toEqual({ SignInRefusedDisabled: 1, SignIn: 0, TokenGenerated: 0 });
+  });
+
+  it("counts a legacy user's migration at first sign-in, and a refused one", async () => {
+    const legacy = uniqueEmail("metrics-legacy");
+    const password = "Str0ng-Legacy-Pass";
+    await seedLegacyUsers(dynamo(), stack().dynamodb.tables.legacyUsers, [
+      { email: legacy, password },
+    ]);
+
+    const migrated = await emittedBy(["MigrationSucceeded", "MigrationFailed"], () =>
+      signIn(legacy, password),
+    );
+    const refused = await emittedBy(["MigrationFailed", "MigrationSucceeded"], () =>
+      signIn(uniqueEmail("metrics-unknown"), password),
+    );
+
+    expect(migrated).toEqual({ MigrationSucceeded: 1, MigrationFailed: 0 });
+    expect(refused).toEqual({ MigrationFailed: 1, MigrationSucceeded: 0 });
   });
 });

@@ -86,6 +86,12 @@ describe("observability (sls/plugins/observability.js)", () => {
     ]);
   });
 
+  it("alarms on a trigger's faults, counted by the TriggerFailed metric apart from refusals", () => {
+    expect(alarms.filter((alarm) => alarm.MetricName === "TriggerFailed")).toMatchObject([
+      { Namespace: "cognito-api-dev", Threshold: 1 },
+    ]);
+  });
+
   it("makes every alarm notify the stage's topic when it fires and when it clears", () => {
     expect(template.Resources["AlarmTopic"]?.Type).toBe("AWS::SNS::Topic");
     for (const alarm of alarms) {

@@ -54,9 +54,17 @@ describe("poolUser", () => {
     { email: "ada@example.com" },
     { sub: "s-1" },
     { sub: "", email: "" },
-  ])("refuses %j with a message a user may read, logging only attribute names", (attributes) => {
-    expect(() => poolUser(attributes)).toThrow(TriggerError);
-    expect(stdout.lines().join("\n")).not.toContain("ada@example.com");
+  ])("fails on %j as a fault, not a refusal, naming only attribute names", (attributes) => {
+    let thrown: unknown;
+    try {
+      poolUser(attributes);
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown).not.toBeInstanceOf(TriggerError);
+    expect(String(thrown)).not.toContain("ada@example.com");
   });
 });
 
@@ -71,6 +79,63 @@ function event(triggerSource: string, password?: string): Event {
 const done = (e: Event) => {
   e.response.done = true;
 };
+
+/** The metric names of the EMF lines written so far. */
+function metrics(): string[] {
+  return stdout
+    .lines()
+    .filter((line) => line.startsWith('{"_aws"'))
+    .flatMap((line) => Object.keys(JSON.parse(line) as object).filter((key) => key !== "_aws"));
+}
+
+describe("trigger metrics", () => {
+  const counted = {
+    done: (e: Event) => (e.triggerSource === "T_One" ? ("SignUp" as const) : undefined),
+    refused: "SignUpRefused" as const,
+  };
+
+  it("counts `done` when the flow proceeds, only for the sources it names", async () => {
+    const handler = trigger<Event>({ T_One: done, T_Two: done }, counted);
+
+    await invoke(handler, event("T_One"));
+    await invoke(handler, event("T_Two"));
+
+    expect(metrics()).toEqual(["SignUp"]);
+  });
+
+  it("counts `refused` for a TriggerError and TriggerFailed for any other error", async () => {
+    const handler = trigger<Event>(
+      {
+        T_One: () => {
+          throw new TriggerError("Sign-up is closed.");
+        },
+        T_Two: () => Promise.reject(new Error("table down")),
+      },
+      counted,
+    );
+
+    await invoke(handler, event("T_One")).catch(() => undefined);
+    await invoke(handler, event("T_Two")).catch(() => undefined);
+
+    expect(metrics()).toEqual(["SignUpRefused", "TriggerFailed"]);
+  });
+
+  it("counts a best-effort trigger's failure as TriggerFailed, and its flow as done", async () => {
+    const handler = trigger<Event>(
+      {
+        T_One: () => {
+          throw new TriggerError("not for the user");
+        },
+        T_Two: done,
+      },
+      { ...counted, proceedOnFailure: "bookkeeping failed" },
+    );
+
+    await invoke(handler, event("T_One"));
+
+    expect(metrics()).toEqual(["TriggerFailed", "SignUp"]);
+  });
+});
 
 describe("trigger", () => {
   it("dispatches on the trigger source and returns the event", async () => {
