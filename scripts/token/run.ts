@@ -12,7 +12,7 @@ import { signIn, TokenScriptError, type Target } from "./sign-in.js";
 const DEFAULT_LOCAL_PASSWORD = "Str0ng!pass";
 
 export const USAGE =
-  "usage: npm run token -- --email <email> [--password <password>] [--stage <stage>] [--code <code>] [--region <region>] [--aws]";
+  "usage: npm run token -- --email <email> [--password <password>] [--stage <stage>] [--code <code>] [--mfa-code <code>] [--region <region>] [--aws]";
 
 export interface Output {
   write(text: string): unknown;
@@ -36,6 +36,7 @@ async function tokenLine(args: string[]): Promise<string> {
       password: { type: "string" },
       stage: { type: "string", default: "local" },
       code: { type: "string" },
+      "mfa-code": { type: "string" },
       region: { type: "string" },
       aws: { type: "boolean", default: false },
     },
@@ -48,13 +49,16 @@ async function tokenLine(args: string[]): Promise<string> {
   if (password === undefined) throw new TokenScriptError(USAGE);
   const target: Target =
     stage === "local" ? localTarget() : await deployedTarget(stage, values.region);
-  const tokens = await signIn(target, { email, password, code: values.code }).catch(
-    (error: unknown) => {
-      throw target.unreachable && connectionRefused(error)
-        ? new TokenScriptError(target.unreachable)
-        : error;
-    },
-  );
+  const tokens = await signIn(target, {
+    email,
+    password,
+    code: values.code,
+    mfaCode: values["mfa-code"],
+  }).catch((error: unknown) => {
+    throw target.unreachable && connectionRefused(error)
+      ? new TokenScriptError(target.unreachable)
+      : error;
+  });
   const line = `export ACCESS_TOKEN=${tokens.accessToken} ID_TOKEN=${tokens.idToken} REFRESH_TOKEN=${tokens.refreshToken}\n`;
   if (!values.aws) return line;
   if (!target.identityPool) {

@@ -8,6 +8,7 @@ import {
   AdminConfirmSignUpCommand,
   ConfirmSignUpCommand,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
   SignUpCommand,
   type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -85,14 +86,56 @@ async function signUp(target: Target, email: string, password: string): Promise<
   }
 }
 
-async function initiateAuth(target: Target, email: string, password: string): Promise<Tokens> {
-  const { AuthenticationResult: result } = await target.client.send(
+/** Answers the SOFTWARE_TOKEN_MFA challenge with the code of the user's authenticator app. */
+async function answerTotp(
+  target: Target,
+  challenge: { Session?: string; ChallengeParameters?: Record<string, string> },
+  email: string,
+  mfaCode: string | undefined,
+) {
+  if (!mfaCode) {
+    throw new TokenScriptError(
+      "This account has TOTP MFA. Run the same command again with --mfa-code <code from your authenticator app>.",
+    );
+  }
+  try {
+    const { AuthenticationResult } = await target.client.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: target.clientId,
+        ChallengeName: "SOFTWARE_TOKEN_MFA",
+        Session: challenge.Session,
+        ChallengeResponses: {
+          USERNAME: challenge.ChallengeParameters?.["USER_ID_FOR_SRP"] ?? email,
+          SOFTWARE_TOKEN_MFA_CODE: mfaCode,
+        },
+      }),
+    );
+    return AuthenticationResult;
+  } catch (error) {
+    if (named(error, "CodeMismatchException")) {
+      throw new TokenScriptError("Wrong MFA code: use the current code of your authenticator app.");
+    }
+    throw error;
+  }
+}
+
+async function initiateAuth(
+  target: Target,
+  email: string,
+  password: string,
+  mfaCode?: string,
+): Promise<Tokens> {
+  const answer = await target.client.send(
     new InitiateAuthCommand({
       ClientId: target.clientId,
       AuthFlow: "USER_PASSWORD_AUTH",
       AuthParameters: { USERNAME: email, PASSWORD: password },
     }),
   );
+  const result =
+    answer.ChallengeName === "SOFTWARE_TOKEN_MFA"
+      ? await answerTotp(target, answer, email, mfaCode)
+      : answer.AuthenticationResult;
   if (!result?.AccessToken || !result.IdToken || !result.RefreshToken) {
     throw new TokenScriptError("Sign-in needs a further challenge (for example a new password).");
   }
@@ -132,11 +175,11 @@ const mayBeUnknown = (error: unknown) =>
  */
 export async function signIn(
   target: Target,
-  input: { email: string; password: string; code?: string },
+  input: { email: string; password: string; code?: string; mfaCode?: string },
 ): Promise<Tokens> {
-  const { email, password, code } = input;
+  const { email, password, code, mfaCode } = input;
   try {
-    return await initiateAuth(target, email, password);
+    return await initiateAuth(target, email, password, mfaCode);
   } catch (error) {
     if (named(error, "UserNotConfirmedException")) {
       await confirm(target, email, code);
@@ -148,7 +191,7 @@ export async function signIn(
     }
   }
   try {
-    return await initiateAuth(target, email, password);
+    return await initiateAuth(target, email, password, mfaCode);
   } catch (error) {
     throw signInRefusal(error);
   }

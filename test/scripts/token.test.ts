@@ -8,6 +8,8 @@ import {
   ConfirmSignUpCommand,
   InitiateAuthCommand,
   NotAuthorizedException,
+  CodeMismatchException,
+  RespondToAuthChallengeCommand,
   SignUpCommand,
   UserLambdaValidationException,
   UserNotConfirmedException,
@@ -122,6 +124,53 @@ describe("npm run token against a deployed stage", () => {
       stderr: "Stage dev has no IdentityPoolId output; deploy the current template first.\n",
     });
     expect(identity.commandCalls(GetIdCommand)).toHaveLength(0);
+  });
+
+  it("answers the SOFTWARE_TOKEN_MFA challenge with --mfa-code", async () => {
+    cognito.on(InitiateAuthCommand).resolves({
+      ChallengeName: "SOFTWARE_TOKEN_MFA",
+      Session: "session-1",
+      ChallengeParameters: { USER_ID_FOR_SRP: "user-name-1" },
+    });
+    cognito.on(RespondToAuthChallengeCommand).resolves({ AuthenticationResult: TOKENS });
+
+    const result = await token([...ARGS, "--mfa-code", "123456"]);
+
+    expect(result.stdout).toBe(
+      "export ACCESS_TOKEN=access.jwt ID_TOKEN=id.jwt REFRESH_TOKEN=refresh-token\n",
+    );
+    expect(cognito.commandCalls(RespondToAuthChallengeCommand)[0]?.args[0].input).toEqual({
+      ClientId: "client-123",
+      ChallengeName: "SOFTWARE_TOKEN_MFA",
+      Session: "session-1",
+      ChallengeResponses: { USERNAME: "user-name-1", SOFTWARE_TOKEN_MFA_CODE: "123456" },
+    });
+    expect(cognito.commandCalls(SignUpCommand)).toHaveLength(0);
+  });
+
+  it("asks for --mfa-code when the challenge comes without one, and refuses a wrong code", async () => {
+    cognito.on(InitiateAuthCommand).resolves({
+      ChallengeName: "SOFTWARE_TOKEN_MFA",
+      Session: "session-1",
+      ChallengeParameters: { USER_ID_FOR_SRP: "user-name-1" },
+    });
+    cognito
+      .on(RespondToAuthChallengeCommand)
+      .rejects(
+        new CodeMismatchException({ message: "Invalid code received for user", $metadata: {} }),
+      );
+
+    const missing = await token();
+    const wrong = await token([...ARGS, "--mfa-code", "000000"]);
+
+    expect(missing).toEqual({
+      code: 1,
+      stdout: "",
+      stderr:
+        "This account has TOTP MFA. Run the same command again with --mfa-code <code from your authenticator app>.\n",
+    });
+    expect(wrong.stderr).toBe("Wrong MFA code: use the current code of your authenticator app.\n");
+    expect(cognito.commandCalls(SignUpCommand)).toHaveLength(0);
   });
 
   it("reads the stack's outputs, signs an existing user in and prints the three exports", async () => {
