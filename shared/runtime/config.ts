@@ -78,4 +78,12 @@ export const config = {
   corsOrigin: () => required("CORS_ORIGIN"),
   /** Log level: debug, info, warn or error. */
   logLevel: () => read("LOG_LEVEL") ?? "info",
+  /**
+   * Share of invocations (0 to 1) logged at debug whatever `LOG_LEVEL` says, as Powertools'
+   * variable of the same name; anything else reads as 0.
+   */
+  logSampleRate: () => {
+    const rate = Number(read("POWERTOOLS_LOGGER_SAMPLE_RATE") ?? "0");
+    return rate >= 0 && rate <= 1 ? rate : 0;
+  },
 };

@@ -99,12 +99,33 @@ export interface Logger {
   child(context: Record<string, unknown>): Logger;
 }
 
+/**
+ * A logger at `LOG_LEVEL`, or at debug for a sampled share (`POWERTOOLS_LOGGER_SAMPLE_RATE`) of
+ * its children: a handler takes one child per invocation, so whole invocations are sampled.
+ */
 export function createLogger(
   context: Record<string, unknown> = {},
   write: (line: string) => void = (line) => process.stdout.write(line + "\n"),
+  random: () => number = Math.random,
 ): Logger {
-  const threshold =
-    order[(config.logLevel() as Level) in order ? (config.logLevel() as Level) : "info"];
+  const level = config.logLevel();
+  const configured = Object.hasOwn(order, level) ? order[level as Level] : order.info;
+  const root = withThreshold(context, write, configured);
+  return {
+    ...root,
+    child: (more) => {
+      const rate = config.logSampleRate();
+      const sampled = rate > 0 && random() < rate;
+      return withThreshold({ ...context, ...more }, write, sampled ? order.debug : configured);
+    },
+  };
+}
+
+function withThreshold(
+  context: Record<string, unknown>,
+  write: (line: string) => void,
+  threshold: number,
+): Logger {
   const emit = (level: Level, message: string, data?: Record<string, unknown>) => {
     if (order[level] < threshold) return;
     const line = { level, time: new Date().toISOString(), message, ...context, ...data };
@@ -115,7 +136,7 @@ export function createLogger(
     info: (message, data) => emit("info", message, data),
     warn: (message, data) => emit("warn", message, data),
     error: (message, data) => emit("error", message, data),
-    child: (more) => createLogger({ ...context, ...more }, write),
+    child: (more) => withThreshold({ ...context, ...more }, write, threshold),
   };
 }
 
