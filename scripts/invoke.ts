@@ -7,24 +7,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type { StackInfo } from "./local/stack-info.js";
+import { localStackEnv, type StackInfo } from "./local/stack-info.js";
 
 const root = resolve(import.meta.dirname, "..");
-
-/** The environment that points a locally invoked function at the running local stack. */
-function localStackEnv(info: StackInfo): Record<string, string> {
-  return {
-    AWS_REGION: info.region,
-    AWS_ACCESS_KEY_ID: "S3RVER",
-    AWS_SECRET_ACCESS_KEY: "S3RVER",
-    DYNAMODB_ENDPOINT: info.dynamodb.endpoint,
-    COGNITO_ENDPOINT: info.cognito.endpoint,
-    S3_ENDPOINT: info.s3.endpoint,
-    USER_POOL_ID: info.cognito.userPoolId,
-    USER_POOL_CLIENT_ID: info.cognito.userPoolClientId,
-    JWT_ISSUER: info.cognito.issuer,
-  };
-}
 
 const { values, positionals } = parseArgs({
   options: { path: { type: "string" }, "stack-file": { type: "string" } },

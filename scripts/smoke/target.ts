@@ -3,7 +3,8 @@
  * its CloudFormation outputs, with the caller's AWS credentials).
  */
 import { readFileSync } from "node:fs";
-import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { stackOutputs } from "../stack-outputs.js";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -86,12 +87,7 @@ export async function deployedTarget(
   const cloudFormation = new CloudFormationClient({ region });
   let outputs: Record<string, string>;
   try {
-    const { Stacks } = await cloudFormation.send(
-      new DescribeStacksCommand({ StackName: stackName }),
-    );
-    outputs = Object.fromEntries(
-      (Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""]),
-    );
+    outputs = await stackOutputs(cloudFormation, stackName);
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new SmokeSetupError(

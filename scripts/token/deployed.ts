@@ -1,7 +1,8 @@
 /** A deployed stage for `npm run token`: the pool and client come from the stack's outputs. */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { stackOutputs } from "../stack-outputs.js";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { identityPool } from "./aws-credentials.js";
 import { TokenScriptError, type Target } from "./sign-in.js";
@@ -47,12 +48,7 @@ export async function deployedTarget(
   const stackName = `${serviceName()}-${stage}`;
   let outputs: Record<string, string>;
   try {
-    const { Stacks } = await cloudFormation.send(
-      new DescribeStacksCommand({ StackName: stackName }),
-    );
-    outputs = Object.fromEntries(
-      (Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? "", o.OutputValue ?? ""]),
-    );
+    outputs = await stackOutputs(cloudFormation, stackName);
   } catch (error) {
     throw describeFailure(error, stackName, stage, region);
   }

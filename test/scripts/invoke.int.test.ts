@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { localStackEnv } from "../../scripts/local/stack-info.js";
 import { stack } from "../support/stack.js";
 import { printStage } from "../support/template.js";
 
@@ -28,15 +29,7 @@ function invokeLocal(name: string): Promise<{ code: number | null; output: strin
         cwd: root,
         env: {
           ...process.env,
-          AWS_REGION: info.region,
-          AWS_ACCESS_KEY_ID: "S3RVER",
-          AWS_SECRET_ACCESS_KEY: "S3RVER",
-          DYNAMODB_ENDPOINT: info.dynamodb.endpoint,
-          COGNITO_ENDPOINT: info.cognito.endpoint,
-          S3_ENDPOINT: info.s3.endpoint,
-          USER_POOL_ID: info.cognito.userPoolId,
-          USER_POOL_CLIENT_ID: info.cognito.userPoolClientId,
-          JWT_ISSUER: info.cognito.issuer,
+          ...localStackEnv(info),
           ESBUILD_WORK_FOLDER: `.local/invoke-${name}-${process.pid}`,
         },
       },
